@@ -1,0 +1,1 @@
+"""The Dagster code location: thin wiring of sources/, quality/ and dbt_project/."""

@@ -1,0 +1,43 @@
+"""The code location Dagster loads (workspace.yaml)."""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from sources.registry import load_registry
+
+from .dbt import build_dbt_assets, dbt_project
+from .extract import build_extract_assets
+from .settings import Settings
+
+settings = Settings.from_env()
+os.environ.setdefault("SMARTDATA_WAREHOUSE", str(settings.warehouse))  # the dbt profile reads it
+
+extract_assets = build_extract_assets(load_registry(), settings)
+dbt_models = build_dbt_assets(settings)
+
+nightly_refresh = dg.define_asset_job(
+    "nightly_refresh",
+    selection=dg.AssetSelection.all(),
+    description="Full refresh: extract every source, validate, and rebuild the mart with dbt.",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_refresh_0200_berlin",
+    job=nightly_refresh,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/Berlin",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+defs = dg.Definitions(
+    assets=[*extract_assets, dbt_models],
+    jobs=[nightly_refresh],
+    schedules=[nightly_schedule],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project)},
+    # DuckDB allows one writing process per file: run every step in one process, in order.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,1 @@
+"""Data contracts (pandera), quality rules and ownership checks."""

@@ -1,0 +1,1 @@
+"""Extraction from the platform's sources: plain Python, no Dagster imports."""

@@ -1,0 +1,279 @@
+"""Readers that turn one registered source entity into a DataFrame.
+
+File sources (Excel, CSV) keep every value as text so that nothing is lost to type
+guessing; dbt staging types and parses them. Every row carries provenance columns:
+_record_key, _source_file, _source_sheet, _source_row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .errors import SourceError
+from .registry import Registry, SourceEntity
+
+PROVENANCE_COLUMNS = ["_record_key", "_source_file", "_source_sheet", "_source_row"]
+EXTRA_COLUMN = "_extra_columns"
+HEADER_SCAN_ROWS = 25
+
+
+@dataclass
+class Extract:
+    """What a reader produced: the rows and what it skipped (blank and totals rows)."""
+
+    frame: pd.DataFrame
+    locations: list[str]
+    rows_skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _normalise_header(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def cell_to_text(value: object) -> str | None:
+    """Render a spreadsheet cell as text without losing information."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _alias_index(entity: SourceEntity) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, aliases in entity.columns.items():
+        for alias in [canonical, *aliases]:
+            index[_normalise_header(alias)] = canonical
+    return index
+
+
+def _map_header(
+    header: list[object], entity: SourceEntity
+) -> tuple[dict[int, str], dict[int, str]]:
+    """Column positions of known columns, and of unknown (extra) columns."""
+    aliases = _alias_index(entity)
+    known: dict[int, str] = {}
+    extra: dict[int, str] = {}
+    for position, cell in enumerate(header):
+        text = cell_to_text(cell)
+        if text is None:
+            continue
+        canonical = aliases.get(_normalise_header(text))
+        if canonical and canonical not in known.values():
+            known[position] = canonical
+        else:
+            extra[position] = text.strip()
+    return known, extra
+
+
+def _missing_required(entity: SourceEntity, found: set[str]) -> list[str]:
+    return [c for c in entity.required if c not in found]
+
+
+def _describe(entity: SourceEntity, column: str) -> str:
+    aliases = ", ".join(entity.columns.get(column, []))
+    return f"{column!r} (header one of: {aliases})"
+
+
+def read_excel(entity: SourceEntity, path: Path) -> Extract:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as exc:
+        raise SourceError(
+            f"cannot open workbook: {exc}", entity=entity.name, owner=entity.owner_label,
+            location=str(path),
+        ) from exc
+    sheet_name = entity.sheet or workbook.sheet_names[0]
+    try:
+        rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for broken sheets
+        raise SourceError(
+            f"cannot read sheet: {exc}", entity=entity.name, owner=entity.owner_label,
+            location=str(path), sheet=sheet_name,
+        ) from exc
+    if not any(any(cell not in (None, "") for cell in row) for row in rows):
+        raise SourceError(
+            "sheet is empty", entity=entity.name, owner=entity.owner_label,
+            location=str(path), sheet=sheet_name,
+        )
+
+    # The header is the first row among the top rows that names every required column
+    # (title rows such as "Kundenliste Nord" come before it in many workbooks).
+    header_at, best = None, (0, -1)
+    for number, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        known, _ = _map_header(row, entity)
+        if not _missing_required(entity, set(known.values())) and len(known) >= 2:
+            header_at = number
+            break
+        best = max(best, (len(known), number))
+    if header_at is None:
+        known, _ = _map_header(rows[best[1]], entity) if best[1] >= 0 else ({}, {})
+        missing = _missing_required(entity, set(known.values()))
+        raise SourceError(
+            f"no header row with the required column {_describe(entity, missing[0])} "
+            f"in the first {HEADER_SCAN_ROWS} rows",
+            entity=entity.name, owner=entity.owner_label, location=str(path),
+            sheet=sheet_name, column=missing[0],
+        )
+
+    known, extra = _map_header(rows[header_at], entity)
+    skip_patterns = {col: re.compile(p, re.IGNORECASE) for col, p in entity.skip_rows_matching.items()}
+    records: list[dict[str, object]] = []
+    skipped: dict[str, int] = {}
+    for number in range(header_at + 1, len(rows)):
+        row = rows[number]
+        values = {name: cell_to_text(row[pos]) if pos < len(row) else None for pos, name in known.items()}
+        extras = {name: cell_to_text(row[pos]) for pos, name in extra.items() if pos < len(row)}
+        extras = {k: v for k, v in extras.items() if v is not None}
+        if all(v is None for v in values.values()) and not extras:
+            skipped["blank row"] = skipped.get("blank row", 0) + 1
+            continue
+        if any(values.get(col) and pattern.search(values[col]) for col, pattern in skip_patterns.items()):
+            skipped["totals row"] = skipped.get("totals row", 0) + 1
+            continue
+        excel_row = number + 1
+        values["_record_key"] = f"{path.name}:{sheet_name}:{excel_row}"
+        values["_source_file"] = path.name
+        values["_source_sheet"] = sheet_name
+        values["_source_row"] = excel_row
+        values[EXTRA_COLUMN] = json.dumps(extras, ensure_ascii=False) if extras else None
+        records.append(values)
+    frame = _frame(records, entity)
+    return Extract(
+        frame=frame, locations=[str(path)], rows_skipped=sum(skipped.values()),
+        skipped_reasons=skipped,
+        unknown_columns={path.name: sorted(extra.values())} if extra else {},
+    )
+
+
+def _frame(records: list[dict[str, object]], entity: SourceEntity) -> pd.DataFrame:
+    columns = [*entity.columns, *PROVENANCE_COLUMNS, EXTRA_COLUMN]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    text_columns = [c for c in columns if c != "_source_row"]
+    frame[text_columns] = frame[text_columns].astype(object)
+    frame["_source_row"] = frame["_source_row"].astype("Int64")
+    return frame
+
+
+def read_csv(entity: SourceEntity, path: Path) -> Extract:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(
+            f"cannot read CSV: {exc}", entity=entity.name, owner=entity.owner_label,
+            location=str(path),
+        ) from exc
+    known, extra = _map_header(list(raw.columns), entity)
+    missing = _missing_required(entity, set(known.values()))
+    if missing:
+        raise SourceError(
+            f"required column {_describe(entity, missing[0])} not in the header",
+            entity=entity.name, owner=entity.owner_label, location=str(path), column=missing[0],
+        )
+    frame = pd.DataFrame(index=raw.index)
+    for canonical in entity.columns:
+        positions = [p for p, name in known.items() if name == canonical]
+        frame[canonical] = raw.iloc[:, positions[0]] if positions else None
+    frame = frame.replace({"": None}).astype(object)
+    key_columns = entity.key or [next(iter(entity.columns))]
+    frame["_record_key"] = frame[key_columns].fillna("").astype(str).agg(":".join, axis=1)
+    frame["_source_file"] = path.name
+    frame["_source_sheet"] = None
+    frame["_source_row"] = pd.array(raw.index + 2, dtype="Int64")  # header is line 1
+    if extra:
+        extras = raw.iloc[:, list(extra)].replace({"": None})
+        extras.columns = list(extra.values())
+        frame[EXTRA_COLUMN] = [
+            json.dumps({k: v for k, v in rec.items() if v is not None}, ensure_ascii=False)
+            for rec in extras.to_dict("records")
+        ]
+    else:
+        frame[EXTRA_COLUMN] = None
+    return Extract(
+        frame=frame, locations=[str(path)],
+        unknown_columns={path.name: sorted(extra.values())} if extra else {},
+    )
+
+
+def read_sql(entity: SourceEntity, url: str, chunk_size: int = 200_000) -> Extract:
+    """Read one table over SQLAlchemy (SQLite, PostgreSQL, MariaDB ...)."""
+    safe_url = sa.engine.make_url(url).render_as_string(hide_password=True)
+    location = f"{safe_url} table {entity.location}"
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            table = sa.Table(entity.location, sa.MetaData(), autoload_with=connection)
+            chunks = list(pd.read_sql(sa.select(table), connection, chunksize=chunk_size))
+    except sa.exc.NoSuchTableError as exc:
+        raise SourceError(
+            "table not found", entity=entity.name, owner=entity.owner_label, location=location,
+        ) from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise SourceError(
+            f"database error: {type(exc).__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:300]}",
+            entity=entity.name, owner=entity.owner_label, location=location,
+        ) from exc
+    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(
+        columns=[c.name for c in table.columns]
+    )
+    missing = _missing_required(entity, set(frame.columns))
+    if missing:
+        raise SourceError(
+            f"required column {missing[0]!r} not in the table", entity=entity.name,
+            owner=entity.owner_label, location=location, column=missing[0],
+        )
+    key_columns = entity.key or [frame.columns[0]]
+    frame["_record_key"] = frame[key_columns].astype(str).agg(":".join, axis=1)
+    frame["_source_file"] = entity.location
+    frame["_source_sheet"] = None
+    frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")
+    frame[EXTRA_COLUMN] = None
+    return Extract(frame=frame, locations=[location])
+
+
+def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> Extract:
+    """Read every file (or the table) of one source entity."""
+    system = registry.system_of(entity)
+    if system.kind == "sql":
+        return read_sql(entity, system.sql_url(sources_dir))
+    paths = sorted(sources_dir.glob(entity.location))
+    if not paths:
+        raise SourceError(
+            "no file matches the registered location", entity=entity.name,
+            owner=entity.owner_label, location=str(sources_dir / entity.location),
+        )
+    reader = read_excel if system.kind == "excel" else read_csv
+    parts = [reader(entity, path) for path in paths]
+    skipped: dict[str, int] = {}
+    unknown: dict[str, list[str]] = {}
+    for part in parts:
+        for reason, count in part.skipped_reasons.items():
+            skipped[reason] = skipped.get(reason, 0) + count
+        unknown.update(part.unknown_columns)
+    return Extract(
+        frame=pd.concat([p.frame for p in parts], ignore_index=True),
+        locations=[loc for p in parts for loc in p.locations],
+        rows_skipped=sum(p.rows_skipped for p in parts),
+        skipped_reasons=skipped,
+        unknown_columns=unknown,
+    )

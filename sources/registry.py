@@ -1,0 +1,114 @@
+"""The source registry (sources/registry.yaml) as typed, validated objects."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Dagster accepts owners as "team:<name>" or an e-mail address; nothing else.
+_OWNER = re.compile(r"^(team:[A-Za-z0-9_-]+|[^@\s]+@[^@\s]+\.[A-Za-z]{2,})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+SourceKind = Literal["excel", "csv", "sql"]
+
+
+class SourceSystem(BaseModel):
+    name: str
+    description: str
+    kind: SourceKind
+    url_env: str | None = None
+    default_url: str | None = None
+
+    def sql_url(self, sources_dir: Path) -> str:
+        """The SQLAlchemy URL: from the environment variable, else the demo default."""
+        if self.url_env and os.environ.get(self.url_env):
+            return os.environ[self.url_env]
+        if not self.default_url:
+            raise ValueError(f"source system {self.name!r} has no URL: set {self.url_env}")
+        return self.default_url.format(sources_dir=sources_dir.resolve())
+
+
+class SourceEntity(BaseModel):
+    name: str
+    system: str
+    description: str
+    location: str
+    owner: str
+    steward: str
+    contract: str
+    columns: dict[str, list[str]] = Field(default_factory=dict)
+    required: list[str] = Field(default_factory=list)
+    key: list[str] = Field(default_factory=list)
+    max_error_rate: float = Field(0.05, ge=0.0, le=1.0)
+    skip_rows_matching: dict[str, str] = Field(default_factory=dict)
+    sheet: str | None = None
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_form(cls, value: str) -> str:
+        if not _OWNER.match(value):
+            raise ValueError(f"owner {value!r} must be 'team:<name>' or an e-mail address")
+        return value
+
+    @field_validator("steward")
+    @classmethod
+    def _steward_form(cls, value: str) -> str:
+        if not _EMAIL.match(value):
+            raise ValueError(f"steward {value!r} must be an e-mail address")
+        return value
+
+    @model_validator(mode="after")
+    def _required_are_known(self) -> "SourceEntity":
+        if self.columns:
+            unknown = [c for c in [*self.required, *self.key] if c not in self.columns]
+            if unknown:
+                raise ValueError(f"{self.name}: required/key columns {unknown} are not in columns")
+        return self
+
+    @property
+    def owner_label(self) -> str:
+        return f"owner {self.owner} (steward {self.steward})"
+
+
+class Registry(BaseModel):
+    systems: dict[str, SourceSystem]
+    entities: dict[str, SourceEntity]
+
+    def system_of(self, entity: SourceEntity) -> SourceSystem:
+        return self.systems[entity.system]
+
+    def entities_of(self, system: str) -> list[SourceEntity]:
+        return [e for e in self.entities.values() if e.system == system]
+
+
+def parse_registry(raw: dict) -> Registry:
+    systems = {name: {"name": name, **spec} for name, spec in raw["systems"].items()}
+    entities = {name: {"name": name, **spec} for name, spec in raw["entities"].items()}
+    registry = Registry(systems=systems, entities=entities)
+    for entity in registry.entities.values():
+        if entity.system not in registry.systems:
+            raise ValueError(f"{entity.name}: unknown system {entity.system!r}")
+    return registry
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: Path = REGISTRY_PATH) -> Registry:
+    with open(path, encoding="utf-8") as handle:
+        return parse_registry(yaml.safe_load(handle))
+
+
+def default_sources_dir() -> Path:
+    return Path(os.environ.get("SMARTDATA_SOURCES_DIR", PROJECT_ROOT / "data" / "sources"))
+
+
+def default_warehouse_path() -> Path:
+    return Path(os.environ.get("SMARTDATA_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb"))
