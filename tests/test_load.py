@@ -1,0 +1,92 @@
+"""Validation, quarantine and the transactional raw load."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from quality.validate import validate
+from sources.errors import SourceError
+from sources.load import load_entity
+from tests.conftest import write_workbook
+
+
+def test_quarantine_keeps_every_row_with_rule_and_reason(tmp_path, registry, field_sales_rows):
+    sources = tmp_path / "sources"
+    write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)
+    warehouse = tmp_path / "wh.duckdb"
+    report = load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry)
+
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (3, 2, 1)
+    assert report.rows_read == report.rows_accepted + report.rows_quarantined
+    assert report.rows_warned == 1  # "kein-mail" breaks the warn rule email_format, still loads
+    with duckdb.connect(str(warehouse)) as con:
+        raw = con.execute("select company_name, email from raw.excel_field_sales order by _source_row").fetchall()
+        assert raw == [("Müller Maschinenbau GmbH", "info@mueller.de"), ("Schäfer Antriebstechnik AG", "kein-mail")]
+        rules, reason, row, record = con.execute(
+            "select rules, reason, source_row, record from quarantine.excel_field_sales"
+        ).fetchone()
+        assert rules == "required" and row == 7
+        assert "company_name" in reason
+        assert '"city":"Berlin"' in record  # the whole row is kept
+        log = con.execute(
+            "select rows_read, rows_accepted, rows_quarantined, owner, status from meta.load_log"
+        ).fetchone()
+        assert log == (3, 2, 1, "team:field-sales", "success")
+        counts = dict(
+            con.execute("select rule || ':' || severity, rows from meta.rule_violations").fetchall()
+        )
+        assert counts == {"required:error": 1, "email_format:warn": 1}
+
+
+def test_failed_load_keeps_previous_raw_table(tmp_path, registry, field_sales_rows):
+    sources = tmp_path / "sources"
+    path = write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)
+    warehouse = tmp_path / "wh.duckdb"
+    load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry)
+    write_workbook(path, [["Straße", "PLZ"], ["Weg 1", "12345"]])  # the owner broke the layout
+    with pytest.raises(SourceError, match="company_name"):
+        load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry)
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select count(*) from raw.excel_field_sales").fetchone()[0] == 2
+        status, message = con.execute(
+            "select status, message from meta.load_log order by started_at desc limit 1"
+        ).fetchone()
+        assert status == "failed" and "team:field-sales" in message
+
+
+def test_unique_key_quarantines_repeats_only():
+    frame = pd.DataFrame(
+        {
+            "_record_key": ["1", "1", "2"],
+            "_source_file": "companies.csv",
+            "company_id": ["1", "1", "2"],
+            "company_name": ["A GmbH", "A GmbH (dup)", "B AG"],
+            "postcode": ["12345", "12345", "ABCDE"],
+            "created_at": [None, None, "2025-01-01"],
+        },
+        dtype=object,
+    )
+    result = validate(frame, "CrmCompany")
+    assert list(result.accepted["company_name"]) == ["A GmbH", "B AG"]
+    assert list(result.quarantined["_rules"]) == ["unique_key"]
+    assert result.rows_warned == 1  # ABCDE is a warn-level postcode problem
+
+
+def test_erp_types_and_cross_field_rules():
+    invoices = pd.DataFrame(
+        {
+            "_record_key": ["I1", "C1", "C2"],
+            "_source_file": "invoice",
+            "invoice_no": ["I1", "C1", "C2"],
+            "doc_type": ["INV", "CRN", "CRN"],
+            "debtor_no": ["100001"] * 3,
+            "invoice_date": ["2025-01-01", "2025-01-05", "2025-01-06"],
+            "net_amount": [100.0, 20.0, 10.0],
+            "reference_invoice_no": [None, "I1", None],
+        }
+    )
+    result = validate(invoices, "ErpInvoice")
+    assert list(result.accepted["invoice_no"]) == ["I1", "C1"]
+    assert result.quarantined.iloc[0]["_rules"] == "credit_note_references_invoice"
