@@ -1,7 +1,6 @@
 """dbt models as Dagster assets: one translator for keys, groups and owners; dbt tests
 become asset checks."""
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping

@@ -1,6 +1,5 @@
 """The code location Dagster loads (workspace.yaml)."""
 
-from __future__ import annotations
 
 import os
 

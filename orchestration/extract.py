@@ -1,7 +1,6 @@
 """Extract assets generated from the source registry: one asset per source entity, with
 its contract as a blocking asset check."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,0 +1,1 @@
+"""Entity resolution: normalise source records, match them, cluster them to customers."""
