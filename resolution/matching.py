@@ -1,0 +1,267 @@
+"""Company matching: deterministic evidence first, then Splink (DuckDB backend) on names,
+addresses, phone and domain, trained without labels; clusters by connected components.
+
+Input: one row per company-bearing source record with the columns in INPUT_COLUMNS.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from . import normalise as n
+
+INPUT_COLUMNS = [
+    "source_entity", "record_key", "company_name", "street", "postcode", "city", "country",
+    "vat_id", "debtor_no", "email", "phone", "website",
+]
+ERP_MASTER = "erp_customers"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Decision:
+    record_id_l: str
+    record_id_r: str
+    decision: str  # "match" or "no_match"
+
+
+@dataclass
+class MatchResult:
+    clusters: pd.DataFrame  # record_id, source_entity, record_key, cluster_id, link_rule, match_probability
+    pairs: pd.DataFrame  # every scored pair at or above the review threshold, with the rule
+    features: pd.DataFrame
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def review_pairs(self, match_threshold: float) -> pd.DataFrame:
+        probabilistic = self.pairs[self.pairs["rule"] == "splink"]
+        return probabilistic[probabilistic["match_probability"] < match_threshold]
+
+
+def _cached(function, values: pd.Series, *args) -> pd.Series:
+    """Normalise each distinct value once (sources repeat the same spellings a lot)."""
+    if args:
+        keys = list(zip(values, *args))
+        cache = {k: function(*k) for k in dict.fromkeys(keys)}
+        return pd.Series([cache[k] for k in keys], index=values.index, dtype=object)
+    cache = {v: function(v) for v in values.dropna().unique()}
+    return values.map(cache).astype(object).where(values.notna(), None)
+
+
+def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
+    """Normalised matching features, one row per source record."""
+    missing = [c for c in INPUT_COLUMNS if c not in records]
+    if missing:
+        raise ValueError(f"company records lack columns {missing}")
+    frame = records[INPUT_COLUMNS].astype(object).where(records[INPUT_COLUMNS].notna(), None).copy()
+    features = pd.DataFrame(index=frame.index)
+    features["record_id"] = frame["source_entity"] + "|" + frame["record_key"].astype(str)
+    features["source_entity"] = frame["source_entity"]
+    features["record_key"] = frame["record_key"].astype(str)
+    features["country"] = _cached(n.country, frame["country"]).fillna("DE")
+    features["name_norm"] = _cached(n.company_name, frame["company_name"])
+    features["name_tokens"] = features["name_norm"].map(
+        lambda v: [t for t in v.split(" ") if len(t) > 1] if isinstance(v, str) else None
+    )
+    features["name_first_token"] = features["name_tokens"].map(lambda t: t[0] if t else None)
+    streets = _cached(n.street, frame["street"])
+    features["street_name"] = streets.map(lambda s: s[0] if isinstance(s, tuple) else None)
+    features["house_number"] = streets.map(lambda s: s[1] if isinstance(s, tuple) else None)
+    features["postcode"] = _cached(n.postcode, frame["postcode"], features["country"])
+    features["city"] = _cached(n.fold, frame["city"])
+    features["vat_id"] = _cached(n.vat_id, frame["vat_id"])
+    features["phone"] = _cached(n.phone_e164, frame["phone"], features["country"])
+    email_domains = _cached(n.email_domain, frame["email"])
+    features["domain"] = email_domains.where(email_domains.notna(), _cached(n.web_domain, frame["website"]))
+    debtor = frame["debtor_no"].map(lambda v: str(v).strip() if v is not None and str(v).strip() else None)
+    features["debtor_no"] = debtor
+    features["is_erp_master"] = frame["source_entity"].eq(ERP_MASTER)
+    return features.reset_index(drop=True)
+
+
+def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
+    """Evidence that needs no model: same VAT ID; a debtor number recorded in another source
+    that names an ERP customer; same company e-mail/web domain and postcode."""
+    con = duckdb.connect()
+    con.register("f", features.drop(columns=["name_tokens"]))
+    pairs = con.execute(
+        """
+        with rules as (
+            select l.record_id as record_id_l, r.record_id as record_id_r, 'same_vat_id' as rule
+            from f l join f r on l.vat_id = r.vat_id and l.record_id < r.record_id
+            union all
+            select l.record_id, r.record_id, 'erp_debtor_no'
+            from f l join f r on l.is_erp_master and not r.is_erp_master
+                 and r.debtor_no = l.record_key
+            union all
+            select l.record_id, r.record_id, 'domain_and_postcode'
+            from f l join f r on l.domain = r.domain and l.postcode = r.postcode
+                 and l.record_id < r.record_id
+        )
+        select least(record_id_l, record_id_r) as record_id_l,
+               greatest(record_id_l, record_id_r) as record_id_r,
+               min(rule) as rule
+        from rules group by all
+        """
+    ).df()
+    con.close()
+    return pairs
+
+
+def _settings() -> SettingsCreator:
+    name = cl.CustomComparison(
+        output_column_name="name_norm",
+        comparison_description="Normalised company name",
+        comparison_levels=[
+            cll.NullLevel("name_norm"),
+            cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("name_norm", 0.95),
+            cll.JaroWinklerLevel("name_norm", 0.88),
+            cll.ArrayIntersectLevel("name_tokens", min_intersection=2),
+            cll.ArrayIntersectLevel("name_tokens", min_intersection=1),
+            cll.ElseLevel(),
+        ],
+    )
+    postcode = cl.CustomComparison(
+        output_column_name="postcode",
+        comparison_description="Postcode",
+        comparison_levels=[
+            cll.NullLevel("postcode"),
+            cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
+            cll.CustomLevel(
+                "substr(postcode_l, 1, 3) = substr(postcode_r, 1, 3)", label_for_charts="Same postcode area"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+    street = cl.CustomComparison(
+        output_column_name="street_name",
+        comparison_description="Street and house number",
+        comparison_levels=[
+            cll.NullLevel("street_name"),
+            cll.And(cll.ExactMatchLevel("street_name"), cll.ExactMatchLevel("house_number")),
+            cll.And(cll.JaroWinklerLevel("street_name", 0.9), cll.ExactMatchLevel("house_number")),
+            cll.JaroWinklerLevel("street_name", 0.9),
+            cll.ElseLevel(),
+        ],
+    )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="record_id",
+        comparisons=[
+            name,
+            postcode,
+            cl.JaroWinklerAtThresholds("city", [0.92]).configure(term_frequency_adjustments=True),
+            street,
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("domain"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("postcode"),
+            block_on("name_norm"),
+            block_on("name_first_token", "city"),
+            block_on("phone"),
+            block_on("domain"),
+        ],
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["source_entity", "record_key"],
+    )
+
+
+def splink_pairs(features: pd.DataFrame, review_threshold: float, config: dict[str, Any]) -> tuple[pd.DataFrame, dict]:
+    """Scored candidate pairs from an unsupervised Splink model (u by random sampling, m by EM)."""
+    db_api = DuckDBAPI()
+    table = db_api.register(features, dataset_display_name="company_records")
+    linker = Linker(table, _settings(), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("vat_id"), block_on("domain", "postcode")], recall=config["deterministic_recall"]
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=config["max_pairs_for_u_estimation"], seed=config["seed"])
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"), fix_u_probabilities=True)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_norm"), fix_u_probabilities=True)
+    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+    pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
+    model = linker.misc.save_model_to_json()
+    return pairs, model
+
+
+def resolve(
+    records: pd.DataFrame,
+    *,
+    decisions: list[Decision] | None = None,
+    config: dict[str, Any] | None = None,
+) -> MatchResult:
+    """Cluster company records: every record gets a cluster, a record matching nothing is
+    its own cluster."""
+    config = {**n.config()["matching"], **(config or {})}
+    features = prepare_features(records)
+    stats: dict[str, Any] = {"records": len(features)}
+    if features["record_id"].duplicated().any():
+        dupes = features.loc[features["record_id"].duplicated(), "record_id"].head(5).tolist()
+        raise ValueError(f"record ids are not unique, e.g. {dupes}")
+
+    rule_pairs = deterministic_pairs(features).assign(match_probability=1.0, match_weight=None)
+    if len(features) >= 10:
+        scored, model = splink_pairs(features, config["review_threshold"], config)
+        scored = scored.assign(rule="splink")
+    else:  # too few records to train a model; deterministic evidence only
+        scored, model = pd.DataFrame(columns=["record_id_l", "record_id_r", "match_probability", "match_weight", "rule"]), None
+    pairs = pd.concat([rule_pairs, scored], ignore_index=True)
+    pairs = pairs.sort_values("match_probability", ascending=False).drop_duplicates(["record_id_l", "record_id_r"])
+
+    forced = pd.DataFrame(
+        [(min(d.record_id_l, d.record_id_r), max(d.record_id_l, d.record_id_r), d.decision) for d in decisions or []],
+        columns=["record_id_l", "record_id_r", "decision"],
+    )
+    pairs = pairs.merge(forced, on=["record_id_l", "record_id_r"], how="outer")
+    pairs.loc[pairs["decision"] == "match", ["match_probability", "rule"]] = [1.0, "steward_match"]
+    pairs.loc[pairs["decision"] == "no_match", ["match_probability", "rule"]] = [0.0, "steward_no_match"]
+    pairs = pairs.drop(columns=["decision"]).reset_index(drop=True)
+
+    edges = pairs[pairs["match_probability"] >= config["match_threshold"]]
+    db_api = DuckDBAPI()
+    clustered = cluster_pairwise_predictions_at_threshold(
+        nodes=features[["record_id"]],
+        edges=edges[["record_id_l", "record_id_r"]],
+        db_api=db_api,
+        node_id_column_name="record_id",
+    ).as_pandas_dataframe()
+    clusters = features[["record_id", "source_entity", "record_key"]].merge(
+        clustered[["record_id", "cluster_id"]], on="record_id", how="left"
+    )
+    # How each record joined its cluster: its strongest accepted edge.
+    best = pd.concat(
+        [
+            edges[["record_id_l", "rule", "match_probability"]].rename(columns={"record_id_l": "record_id"}),
+            edges[["record_id_r", "rule", "match_probability"]].rename(columns={"record_id_r": "record_id"}),
+        ]
+    ).sort_values("match_probability", ascending=False).drop_duplicates("record_id")
+    clusters = clusters.merge(best, on="record_id", how="left")
+    clusters["rule"] = clusters["rule"].fillna("no_match_own_record")
+    clusters = clusters.rename(columns={"rule": "link_rule"})
+    stats.update(
+        clusters=int(clusters["cluster_id"].nunique()),
+        deterministic_pairs=int(len(rule_pairs)),
+        splink_pairs_above_match=int(((pairs["rule"] == "splink") & (pairs["match_probability"] >= config["match_threshold"])).sum()),
+        review_pairs=int(((pairs["rule"] == "splink") & (pairs["match_probability"] < config["match_threshold"])).sum()),
+        records_without_name=int(features["name_norm"].isna().sum()),
+    )
+    result = MatchResult(clusters=clusters, pairs=pairs, features=features, stats=stats)
+    result.stats["model"] = model
+    return result
+
+
+def exact_baseline(features: pd.DataFrame) -> pd.DataFrame:
+    """The naive approach: same normalised name and postcode, nothing else."""
+    key = features["name_norm"].fillna("") + "|" + features["postcode"].fillna("")
+    has_key = features["name_norm"].notna() & features["postcode"].notna()
+    cluster = key.where(has_key, features["record_id"])
+    return pd.DataFrame({"record_id": features["record_id"], "cluster_id": cluster})
