@@ -1,0 +1,10 @@
+-- ERP debtor number -> customer_key (every ERP customer is the anchor of its own customer).
+select
+    c.debtor_no,
+    x.customer_key
+from {{ ref('stg_erp__customers') }} as c
+inner join {{ ref('int_customer_crosswalk') }} as x
+    on x.source_entity = 'erp_customers'
+    and x.record_key = c._record_key
+where c.debtor_no is not null
+qualify row_number() over (partition by c.debtor_no order by c._record_key) = 1
