@@ -74,7 +74,7 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
                 entity.name,
                 warehouse=settings.warehouse,
                 sources_dir=settings.sources_dir,
-                load_id=context.run_id[:12] if context.run_id else None,
+                load_id=context.run.run_id[:12],
             )
         except SourceError as exc:
             # Fails this asset only; the raw table keeps the last good load.
