@@ -21,7 +21,7 @@ from . import normalise as n
 
 INPUT_COLUMNS = [
     "source_entity", "record_key", "company_name", "street", "postcode", "city", "country",
-    "vat_id", "debtor_no", "email", "phone", "website",
+    "vat_id", "debtor_no", "email_domain", "phone",
 ]
 ERP_MASTER = "erp_customers"
 log = logging.getLogger(__name__)
@@ -72,15 +72,19 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
         lambda v: [t for t in v.split(" ") if len(t) > 1] if isinstance(v, str) else None
     )
     features["name_first_token"] = features["name_tokens"].map(lambda t: t[0] if t else None)
+    features["name_loose"] = _cached(n.loose_name, features["name_norm"])
     streets = _cached(n.street, frame["street"])
     features["street_name"] = streets.map(lambda s: s[0] if isinstance(s, tuple) else None)
     features["house_number"] = streets.map(lambda s: s[1] if isinstance(s, tuple) else None)
-    features["postcode"] = _cached(n.postcode, frame["postcode"], features["country"])
+    # Leading zeros are dropped for matching: a sheet without a country column pads an
+    # Austrian "8700" to "08700", and Excel drops the zero of a German "01067".
+    features["postcode"] = _cached(n.postcode, frame["postcode"], features["country"]).map(
+        lambda v: v.lstrip("0") if isinstance(v, str) else None
+    )
     features["city"] = _cached(n.fold, frame["city"])
     features["vat_id"] = _cached(n.vat_id, frame["vat_id"])
     features["phone"] = _cached(n.phone_e164, frame["phone"], features["country"])
-    email_domains = _cached(n.email_domain, frame["email"])
-    features["domain"] = email_domains.where(email_domains.notna(), _cached(n.web_domain, frame["website"]))
+    features["domain"] = _cached(n.company_domain, frame["email_domain"])
     debtor = frame["debtor_no"].map(lambda v: str(v).strip() if v is not None and str(v).strip() else None)
     features["debtor_no"] = debtor
     features["is_erp_master"] = frame["source_entity"].eq(ERP_MASTER)
@@ -172,6 +176,7 @@ def _settings() -> SettingsCreator:
             block_on("domain"),
         ],
         retain_intermediate_calculation_columns=False,
+        max_iterations=10,
         additional_columns_to_retain=["source_entity", "record_key"],
     )
 
@@ -185,12 +190,31 @@ def splink_pairs(features: pd.DataFrame, review_threshold: float, config: dict[s
         [block_on("vat_id"), block_on("domain", "postcode")], recall=config["deterministic_recall"]
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=config["max_pairs_for_u_estimation"], seed=config["seed"])
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"), fix_u_probabilities=True)
+    # Records sharing a company domain are nearly all true matches, so this session learns how
+    # names, addresses and phones of the same company differ; blocking on postcode would not
+    # (many different companies share an industrial-estate postcode).
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("domain"), fix_u_probabilities=True)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_norm"), fix_u_probabilities=True)
+    model = floor_m_probabilities(linker.misc.save_model_to_json(), config["m_probability_floor"])
+    linker = Linker(table, model, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
-    model = linker.misc.save_model_to_json()
     return pairs, model
+
+
+def floor_m_probabilities(model: dict[str, Any], floor: float) -> dict[str, Any]:
+    """No agreement level is impossible for a true match: EM on clean demo data can learn
+    m = 0 for "street differs" or leave a level untrained, which would veto or ignore real
+    matches. Give every level at least `floor` and renormalise."""
+    for comparison in model["comparisons"]:
+        levels = [lvl for lvl in comparison["comparison_levels"] if not lvl.get("is_null_level")]
+        for level in levels:
+            level["m_probability"] = max(level.get("m_probability") or 0.0, floor)
+            level["u_probability"] = max(level.get("u_probability") or 0.0, 1e-6)
+        total = sum(level["m_probability"] for level in levels)
+        for level in levels:
+            level["m_probability"] /= total
+    return model
 
 
 def resolve(
@@ -247,6 +271,7 @@ def resolve(
     clusters = clusters.merge(best, on="record_id", how="left")
     clusters["rule"] = clusters["rule"].fillna("no_match_own_record")
     clusters = clusters.rename(columns={"rule": "link_rule"})
+    clusters = attach_addressless_records(clusters, features, forced)
     stats.update(
         clusters=int(clusters["cluster_id"].nunique()),
         deterministic_pairs=int(len(rule_pairs)),
@@ -257,6 +282,37 @@ def resolve(
     result = MatchResult(clusters=clusters, pairs=pairs, features=features, stats=stats)
     result.stats["model"] = model
     return result
+
+
+ADDRESS_EVIDENCE = ["postcode", "street_name", "city", "phone", "domain", "vat_id", "debtor_no"]
+
+
+def attach_addressless_records(clusters: pd.DataFrame, features: pd.DataFrame, forced: pd.DataFrame) -> pd.DataFrame:
+    """A record with a name and nothing else (a service visit without customer number) is
+    linked when exactly one cluster carries that name: a pairwise model cannot see that
+    there is only one candidate. Two companies of the same name leave it alone (and on the
+    steward's list)."""
+    frame = clusters.merge(features[["record_id", "name_loose", *ADDRESS_EVIDENCE]], on="record_id")
+    size = frame.groupby("cluster_id")["record_id"].transform("size")
+    orphan = (size == 1) & frame[ADDRESS_EVIDENCE].isna().all(axis=1) & frame["name_loose"].notna()
+    anchored = frame[~orphan & frame["name_loose"].notna()]
+    candidates = anchored.groupby("name_loose")["cluster_id"].unique()
+    unique = candidates[candidates.map(len) == 1].map(lambda c: c[0])
+    blocked = set(zip(forced.loc[forced["decision"] == "no_match", "record_id_l"], forced.loc[forced["decision"] == "no_match", "record_id_r"]))
+    clusters = clusters.copy()
+    target_ids = clusters.set_index("cluster_id")["record_id"].groupby(level=0).agg(set)
+    for idx in frame.index[orphan]:
+        name = frame.at[idx, "name_loose"]
+        if name not in unique.index:
+            continue
+        cluster = unique[name]
+        record = frame.at[idx, "record_id"]
+        if any((min(record, other), max(record, other)) in blocked for other in target_ids.get(cluster, ())):
+            continue
+        clusters.loc[clusters["record_id"] == record, ["cluster_id", "link_rule", "match_probability"]] = [
+            cluster, "unique_name_no_address", None,
+        ]
+    return clusters
 
 
 def exact_baseline(features: pd.DataFrame) -> pd.DataFrame:

@@ -66,6 +66,15 @@ def company_name(text: object) -> str | None:
     return stripped or value or None
 
 
+def loose_name(text: object) -> str | None:
+    """A normalised name with ae/oe/ue folded further to a/o/u and ss to s, so that
+    "Schröder", "Schroeder" and "Schroder" agree."""
+    name = company_name(text)
+    if name is None:
+        return None
+    return re.sub(r"ss", "s", re.sub(r"([aou])e", r"\1", name)).replace(" ", "")
+
+
 def name_tokens(text: object) -> list[str]:
     name = company_name(text)
     return [t for t in (name or "").split(" ") if t and t != "&" and t != "co"]
@@ -147,6 +156,12 @@ def email_domain(text: object) -> str | None:
         return None
     domain = address.split("@", 1)[1]
     return None if domain in set(config()["free_mail_domains"]) else domain
+
+
+def company_domain(text: object) -> str | None:
+    """A web or e-mail domain that can identify a company (free-mail domains cannot)."""
+    domain = web_domain(text)
+    return None if domain is None or domain in set(config()["free_mail_domains"]) else domain
 
 
 def web_domain(text: object) -> str | None:
