@@ -24,7 +24,8 @@ class SmartDataTranslator(DagsterDbtTranslator):
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+            # raw/<entity> are the extract assets, resolution/<table> the entity-resolution step
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
         return dg.AssetKey([schema, dbt_resource_props["name"]])
 
@@ -47,14 +48,32 @@ def dbt_vars(settings: Settings) -> list[str]:
     return ["--vars", json.dumps({"as_of_date": settings.as_of_date})] if settings.as_of_date else []
 
 
-def build_dbt_assets(settings: Settings) -> dg.AssetsDefinition:
+# Entity resolution (Python) sits between the company records and everything keyed by
+# customer, so the dbt graph runs as two assets definitions around it.
+BEFORE_RESOLUTION = "+int_company_records"
+
+
+def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
         dagster_dbt_translator=translator,
+        select=BEFORE_RESOLUTION,
+        name="dbt_before_resolution",
         pool="duckdb_warehouse",
     )
-    def smartdata_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build", *dbt_vars(settings)], context=context).stream()
+    def dbt_before_resolution(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build", "--indirect-selection", "cautious", *dbt_vars(settings)], context=context).stream()
 
-    return smartdata_dbt
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=translator,
+        exclude=BEFORE_RESOLUTION,
+        name="dbt_after_resolution",
+        pool="duckdb_warehouse",
+    )
+    def dbt_after_resolution(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build", "--indirect-selection", "cautious", *dbt_vars(settings)], context=context).stream()
+
+    return [dbt_before_resolution, dbt_after_resolution]

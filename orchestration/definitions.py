@@ -10,6 +10,7 @@ from sources.registry import load_registry
 
 from .dbt import build_dbt_assets, dbt_project
 from .extract import build_extract_assets
+from .resolution import build_resolution_assets
 from .settings import Settings
 
 settings = Settings.from_env()
@@ -17,6 +18,7 @@ os.environ.setdefault("SMARTDATA_WAREHOUSE", str(settings.warehouse))  # the dbt
 
 extract_assets = build_extract_assets(load_registry(), settings)
 dbt_models = build_dbt_assets(settings)
+resolution_assets = build_resolution_assets(settings)
 
 nightly_refresh = dg.define_asset_job(
     "nightly_refresh",
@@ -33,7 +35,7 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 defs = dg.Definitions(
-    assets=[*extract_assets, dbt_models],
+    assets=[*extract_assets, *dbt_models, resolution_assets],
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},

@@ -27,11 +27,12 @@ def golden_records(records: pd.DataFrame, rules: dict[str, dict] | None = None) 
     completeness = records.notna().sum(axis=1)
     base = records.assign(_completeness=completeness)
     for attribute, rule in rules.items():
-        columns = rule.get("group", [attribute])
+        # a group keeps its column names; a single attribute may be read from another column
+        columns = rule.get("group", [rule.get("column", attribute)])
         required = rule.get("require", columns[:1])
         present = [c for c in columns if c in base]
         if not present:
-            continue
+            raise ValueError(f"survivorship attribute {attribute!r}: records have none of {columns}")
         priority = {source: rank for rank, source in enumerate(rule["sources"])}
         candidates = base[base["source_entity"].isin(priority)]
         candidates = candidates.dropna(subset=[c for c in required if c in candidates])
@@ -46,7 +47,7 @@ def golden_records(records: pd.DataFrame, rules: dict[str, dict] | None = None) 
             .set_index("customer_key")
         )
         for column in present:
-            customers[column] = winners[column]
+            customers[attribute if "group" not in rule else column] = winners[column]
         customers[f"{attribute}_source"] = winners["source_entity"]
         customers[f"{attribute}_record"] = winners["record_key"]
     return customers.reset_index()

@@ -16,6 +16,7 @@ import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
+from splink.internals.exceptions import EMTrainingException
 
 from . import normalise as n
 
@@ -120,6 +121,17 @@ def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
+def _same_domain_pairs(features: pd.DataFrame) -> pd.DataFrame:
+    con = duckdb.connect()
+    con.register("f", features[["record_id", "domain"]])
+    pairs = con.execute(
+        "select l.record_id as record_id_l, r.record_id as record_id_r from f l join f r "
+        "on l.domain = r.domain and l.record_id < r.record_id"
+    ).df()
+    con.close()
+    return pairs
+
+
 def _settings() -> SettingsCreator:
     name = cl.CustomComparison(
         output_column_name="name_norm",
@@ -134,15 +146,19 @@ def _settings() -> SettingsCreator:
             cll.ElseLevel(),
         ],
     )
-    postcode = cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_description="Postcode",
+    # Postcode and city are one piece of evidence (the city follows from the postcode), so
+    # they form one comparison; as two they would count the same fact twice.
+    location = cl.CustomComparison(
+        output_column_name="location",
+        comparison_description="Postcode and city",
         comparison_levels=[
-            cll.NullLevel("postcode"),
+            cll.And(cll.NullLevel("postcode"), cll.NullLevel("city")),
             cll.ExactMatchLevel("postcode", term_frequency_adjustments=True),
-            cll.CustomLevel(
-                "substr(postcode_l, 1, 3) = substr(postcode_r, 1, 3)", label_for_charts="Same postcode area"
-            ),
+            cll.And(
+                cll.CustomLevel("substr(postcode_l, 1, 3) = substr(postcode_r, 1, 3)"),
+                cll.JaroWinklerLevel("city", 0.92),
+            ).configure(label_for_charts="Same postcode area and city"),
+            cll.JaroWinklerLevel("city", 0.92),
             cll.ElseLevel(),
         ],
     )
@@ -162,8 +178,7 @@ def _settings() -> SettingsCreator:
         unique_id_column_name="record_id",
         comparisons=[
             name,
-            postcode,
-            cl.JaroWinklerAtThresholds("city", [0.92]).configure(term_frequency_adjustments=True),
+            location,
             street,
             cl.ExactMatch("phone"),
             cl.ExactMatch("domain"),
@@ -181,8 +196,12 @@ def _settings() -> SettingsCreator:
     )
 
 
-def splink_pairs(features: pd.DataFrame, review_threshold: float, config: dict[str, Any]) -> tuple[pd.DataFrame, dict]:
-    """Scored candidate pairs from an unsupervised Splink model (u by random sampling, m by EM)."""
+def splink_pairs(
+    features: pd.DataFrame, labels: pd.DataFrame, review_threshold: float, config: dict[str, Any]
+) -> tuple[pd.DataFrame, dict]:
+    """Scored candidate pairs from a Splink model trained without ground truth: u by random
+    sampling; m from pairs the data itself vouches for (deterministic rules, shared company
+    domain), refined by EM where EM converges."""
     db_api = DuckDBAPI()
     table = db_api.register(features, dataset_display_name="company_records")
     linker = Linker(table, _settings(), log_level=logging.WARNING)
@@ -190,12 +209,27 @@ def splink_pairs(features: pd.DataFrame, review_threshold: float, config: dict[s
         [block_on("vat_id"), block_on("domain", "postcode")], recall=config["deterministic_recall"]
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=config["max_pairs_for_u_estimation"], seed=config["seed"])
-    # Records sharing a company domain are nearly all true matches, so this session learns how
-    # names, addresses and phones of the same company differ; blocking on postcode would not
-    # (many different companies share an industrial-estate postcode).
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("domain"), fix_u_probabilities=True)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_norm"), fix_u_probabilities=True)
+    # m from pairs that need no model: what the deterministic rules found plus records that
+    # share a company domain. Names, addresses and phones of one company differ in these
+    # pairs the way they differ in the true matches (EM blocked on postcode would instead
+    # learn "same industrial estate", where many different companies share a postcode).
+    same_domain = _same_domain_pairs(features)
+    training_pairs = pd.concat([labels[["record_id_l", "record_id_r"]], same_domain]).drop_duplicates()
+    if len(training_pairs):
+        linker.table_management.register_table(training_pairs, "training_pairs", overwrite=True)
+        linker.training.estimate_m_from_pairwise_labels("training_pairs")
+    # EM then refines the address, phone and domain levels among records of the same name.
+    # On small or very clean data EM can drive a level's m to exactly 0, which Splink
+    # rejects; the estimate from the pairs above then stays.
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_norm"), fix_u_probabilities=True)
+    except (ValueError, EMTrainingException) as exc:
+        log.warning("EM session on name_norm skipped: %s", exc)
     model = floor_m_probabilities(linker.misc.save_model_to_json(), config["m_probability_floor"])
+    # With no deterministic match at all the prior is estimated as 0; assume one match per record.
+    model["probability_two_random_records_match"] = max(
+        model.get("probability_two_random_records_match") or 0.0, 1.0 / max(len(features), 2) ** 2
+    )
     linker = Linker(table, model, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
@@ -234,7 +268,7 @@ def resolve(
 
     rule_pairs = deterministic_pairs(features).assign(match_probability=1.0, match_weight=None)
     if len(features) >= 10:
-        scored, model = splink_pairs(features, config["review_threshold"], config)
+        scored, model = splink_pairs(features, rule_pairs, config["review_threshold"], config)
         scored = scored.assign(rule="splink")
     else:  # too few records to train a model; deterministic evidence only
         scored, model = pd.DataFrame(columns=["record_id_l", "record_id_r", "match_probability", "match_weight", "rule"]), None

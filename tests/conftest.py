@@ -8,6 +8,8 @@ import xlsxwriter
 
 from sources.registry import load_registry
 
+AS_OF = dt.date(2026, 10, 31)
+
 
 @pytest.fixture(scope="session")
 def registry():
@@ -45,3 +47,41 @@ def field_sales_rows() -> list[list[object]]:
         [],
         ["Summe", None, None, None, None, 20500, None, None, None],
     ]
+
+
+@pytest.fixture(scope="session")
+def run(tmp_path_factory):
+    """The whole asset graph on 200 generated customers (tests using it share an xdist group)."""
+    import dagster as dg
+    import duckdb
+    import json
+    import pandas as pd
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.dbt import build_dbt_assets, dbt_project
+    from orchestration.extract import build_extract_assets
+    from orchestration.resolution import build_resolution_assets
+    from orchestration.settings import Settings
+    from sources.demo.generator import generate
+
+    root = tmp_path_factory.mktemp("pipeline")
+    sources = root / "sources"
+    generate(sources, customers=200, seed=11, as_of=AS_OF)
+    settings = Settings(warehouse=root / "warehouse.duckdb", sources_dir=sources, as_of_date=AS_OF.isoformat())
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMARTDATA_WAREHOUSE", str(settings.warehouse))
+    try:
+        result = dg.materialize(
+            [*build_extract_assets(load_registry(), settings), *build_dbt_assets(settings), build_resolution_assets(settings)],
+            resources={"dbt": DbtCliResource(project_dir=dbt_project)},
+            raise_on_error=False,
+        )
+    finally:
+        mp.undo()
+    facts = json.loads((sources / "_truth" / "planted_facts.json").read_text())
+    truth = pd.read_csv(sources / "_truth" / "records.csv", dtype=str)
+    con = duckdb.connect(str(settings.warehouse), read_only=True)
+    yield result, con, facts, truth, settings
+    con.close()
+
+

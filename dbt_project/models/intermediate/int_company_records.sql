@@ -1,121 +1,87 @@
--- Every company-bearing record of every source, in one shape, for entity resolution (the
--- columns are a superset of the input of resolution/matching.py: INPUT_COLUMNS).
--- source_priority orders the sources for golden attributes (1 = ERP, the system of record).
-with erp_customers as (
-    select
-        'erp_customers' as source_entity,
-        'erp' as source_system,
-        1 as source_priority,
-        _record_key as record_key,
-        legal_name as company_name,
-        company_match_key as match_key,
-        street, postcode, city, country, vat_id,
-        debtor_no,
-        cast(null as varchar) as email_domain,
-        cast(null as varchar) as phone,
-        created_on as record_date,
-        cast(null as varchar) as email,
-        cast(null as varchar) as website
-    from {{ ref('stg_erp__customers') }}
-),
+-- Every company-bearing record of every source, in one shape, for entity resolution and
+-- the golden record (resolution/ in Python reads this table; quality/survivorship.yaml
+-- decides which source wins each attribute).
+{%- set attribute_columns = [
+    ('company_name', 'varchar'), ('match_key', 'varchar'), ('street', 'varchar'),
+    ('postcode', 'varchar'), ('city', 'varchar'), ('country', 'varchar'), ('vat_id', 'varchar'),
+    ('debtor_no', 'varchar'), ('email_domain', 'varchar'), ('phone', 'varchar'),
+    ('record_date', 'date'), ('industry_key', 'varchar'), ('segment', 'varchar'),
+    ('sales_rep', 'varchar'), ('potential_eur', 'decimal(18, 2)'), ('field_sales_notes', 'varchar'),
+] %}
 
-crm_companies as (
-    select
-        'crm_companies', 'crm', 2,
-        _record_key,
-        company_name, company_match_key,
-        street, postcode, city, country, cast(null as varchar),
-        erp_debtor_no,
-        case when not {{ is_free_mail_domain('domain') }} then domain end,
-        phone,
-        cast(coalesce(updated_at, created_at) as date),
-        cast(null as varchar),
-        domain
-    from {{ ref('stg_crm__companies') }}
-),
+{%- set sources = [
+    {
+        'entity': 'erp_customers', 'system': 'erp', 'priority': 1, 'model': 'stg_erp__customers',
+        'columns': {
+            'company_name': 'legal_name', 'match_key': 'company_match_key', 'street': 'street',
+            'postcode': 'postcode', 'city': 'city', 'country': 'country', 'vat_id': 'vat_id',
+            'debtor_no': 'debtor_no', 'record_date': 'created_on', 'industry_key': 'industry_key',
+            'segment': 'customer_group', 'sales_rep': 'sales_rep',
+        },
+    },
+    {
+        'entity': 'crm_companies', 'system': 'crm', 'priority': 2, 'model': 'stg_crm__companies',
+        'columns': {
+            'company_name': 'company_name', 'match_key': 'company_match_key', 'street': 'street',
+            'postcode': 'postcode', 'city': 'city', 'country': 'country',
+            'debtor_no': 'erp_debtor_no',
+            'email_domain': 'case when not ' ~ is_free_mail_domain('domain') ~ ' then domain end',
+            'phone': 'phone', 'record_date': 'cast(coalesce(updated_at, created_at) as date)',
+            'industry_key': 'industry_key', 'sales_rep': 'owner_email',
+        },
+    },
+    {
+        'entity': 'excel_field_sales', 'system': 'excel', 'priority': 3, 'model': 'stg_excel__field_sales',
+        'columns': {
+            'company_name': 'company_name', 'match_key': 'company_match_key', 'street': 'street',
+            'postcode': 'postcode', 'city': 'city', 'country': 'country', 'debtor_no': 'debtor_no',
+            'email_domain': 'case when not ' ~ is_free_mail_domain(email_domain('email')) ~ ' then ' ~ email_domain('email') ~ ' end',
+            'phone': 'phone', 'record_date': 'last_visit_date', 'sales_rep': 'sales_rep',
+            'potential_eur': 'potential_eur', 'field_sales_notes': 'notes',
+        },
+    },
+    {
+        'entity': 'excel_christmas_cards', 'system': 'excel', 'priority': 4, 'model': 'stg_excel__christmas_cards',
+        'columns': {
+            'company_name': 'company_name', 'match_key': 'company_match_key', 'street': 'street',
+            'postcode': 'postcode', 'city': 'city', 'country': 'country',
+        },
+    },
+    {
+        'entity': 'excel_trade_fair', 'system': 'excel', 'priority': 5, 'model': 'stg_excel__trade_fair',
+        'columns': {
+            'company_name': 'company_name', 'match_key': 'company_match_key', 'postcode': 'postcode',
+            'city': 'city', 'country': 'country',
+            'email_domain': 'case when not ' ~ is_free_mail_domain(email_domain('email')) ~ ' then ' ~ email_domain('email') ~ ' end',
+            'phone': 'phone', 'record_date': 'contact_date',
+        },
+    },
+    {
+        'entity': 'excel_service_visits', 'system': 'excel', 'priority': 6, 'model': 'stg_excel__service_visits',
+        'columns': {
+            'company_name': 'company_name', 'match_key': 'company_match_key', 'debtor_no': 'debtor_no',
+            'record_date': 'visit_date',
+        },
+    },
+    {
+        'entity': 'excel_referrals', 'system': 'excel', 'priority': 7, 'model': 'stg_excel__referrals',
+        'columns': {
+            'company_name': 'referred_company', 'match_key': 'referred_match_key',
+            'postcode': 'referred_postcode', 'city': 'referred_city', 'country': 'referred_country',
+            'record_date': 'referral_date',
+        },
+    },
+] %}
 
-field_sales as (
-    select
-        'excel_field_sales', 'excel', 3,
-        _record_key,
-        company_name, company_match_key,
-        street, postcode, city, country, cast(null as varchar),
-        debtor_no,
-        case when not {{ is_free_mail_domain(email_domain('email')) }} then {{ email_domain('email') }} end,
-        phone,
-        last_visit_date,
-        email,
-        cast(null as varchar)
-    from {{ ref('stg_excel__field_sales') }}
-),
-
-christmas_cards as (
-    select
-        'excel_christmas_cards', 'excel', 4,
-        _record_key,
-        company_name, company_match_key,
-        street, postcode, city, country, cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as date),
-        cast(null as varchar),
-        cast(null as varchar)
-    from {{ ref('stg_excel__christmas_cards') }}
-),
-
-trade_fair as (
-    select
-        'excel_trade_fair', 'excel', 5,
-        _record_key,
-        company_name, company_match_key,
-        cast(null as varchar), postcode, city, country, cast(null as varchar),
-        cast(null as varchar),
-        case when not {{ is_free_mail_domain(email_domain('email')) }} then {{ email_domain('email') }} end,
-        phone,
-        contact_date,
-        email,
-        cast(null as varchar)
-    from {{ ref('stg_excel__trade_fair') }}
-),
-
-service_visits as (
-    select
-        'excel_service_visits', 'excel', 6,
-        _record_key,
-        company_name, company_match_key,
-        cast(null as varchar), cast(null as varchar), cast(null as varchar), cast(null as varchar),
-        cast(null as varchar),
-        debtor_no,
-        cast(null as varchar),
-        cast(null as varchar),
-        visit_date,
-        cast(null as varchar),
-        cast(null as varchar)
-    from {{ ref('stg_excel__service_visits') }}
-),
-
--- the referred company of a referral (the referrer is an existing customer, resolved
--- by debtor number or name in int_referrals)
-referrals as (
-    select
-        'excel_referrals', 'excel', 7,
-        _record_key,
-        referred_company, referred_match_key,
-        cast(null as varchar), referred_postcode, referred_city, referred_country, cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        cast(null as varchar),
-        referral_date,
-        cast(null as varchar),
-        cast(null as varchar)
-    from {{ ref('stg_excel__referrals') }}
-)
-
-select * from erp_customers
-union all select * from crm_companies
-union all select * from field_sales
-union all select * from christmas_cards
-union all select * from trade_fair
-union all select * from service_visits
-union all select * from referrals
+{% for source in sources %}
+select
+    '{{ source.entity }}' as source_entity,
+    '{{ source.system }}' as source_system,
+    {{ source.priority }} as source_priority,
+    _record_key as record_key,
+    {%- for name, type in attribute_columns %}
+    cast({{ source.columns.get(name, 'null') }} as {{ type }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+from {{ ref(source.model) }}
+{% if not loop.last %}union all{% endif %}
+{% endfor %}

@@ -1,10 +1,12 @@
--- The raw value drivers of every ERP customer (anchor of a customer_key is an ERP record),
--- all relative to the as-of date d. Scored in customer_value_components.
+-- The raw value drivers of every customer with an ERP record, all relative to the as-of
+-- date. Scored in customer_value_components. A customer whose duplicate ERP debtors entity
+-- resolution merged is one row (lowest debtor number shown).
 with customers as (
-    select c.debtor_no, k.customer_key, c.industry_key
+    select k.customer_key, min(c.debtor_no) as debtor_no, min(c.industry_key) as industry_key
     from {{ ref('stg_erp__customers') }} as c
     inner join {{ ref('int_erp_customer_keys') }} as k
         on c.debtor_no = k.debtor_no
+    group by k.customer_key
 ),
 
 windows as (

@@ -1,4 +1,5 @@
--- ERP debtor number -> customer_key (every ERP customer is the anchor of its own customer).
+-- ERP debtor number -> customer_key. Duplicate debtor records of one company (merged by
+-- entity resolution) map to the same customer_key.
 select
     c.debtor_no,
     x.customer_key

@@ -6,6 +6,7 @@ select
     record_key,
     customer_key,
     match_rule,
+    match_probability,
     is_anchor,
     anchor_source_entity,
     anchor_record_key,

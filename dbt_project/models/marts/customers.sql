@@ -7,82 +7,11 @@ with crosswalk as (
     select * from {{ ref('int_customer_crosswalk') }}
 ),
 
-erp as (
-    select
-        x.customer_key,
-        c.debtor_no,
-        c.industry_key,
-        c.customer_group,
-        c.sales_rep
-    from {{ ref('stg_erp__customers') }} as c
-    inner join crosswalk as x
-        on x.source_entity = 'erp_customers' and x.record_key = c._record_key
-),
-
-crm as (
-    select
-        x.customer_key,
-        min(c.industry_key) as industry_key,
-        min(c.owner_email) as owner_email
-    from {{ ref('stg_crm__companies') }} as c
-    inner join crosswalk as x
-        on x.source_entity = 'crm_companies' and x.record_key = c._record_key
-    group by x.customer_key
-),
-
-field_sales_rep as (
-    select
-        x.customer_key,
-        arg_max(f.sales_rep, coalesce(f.last_visit_date, date '1900-01-01')) as sales_rep
-    from {{ ref('stg_excel__field_sales') }} as f
-    inner join crosswalk as x
-        on x.source_entity = 'excel_field_sales' and x.record_key = f._record_key
-    where f.sales_rep is not null
-    group by x.customer_key
-),
-
--- survivorship as in quality/survivorship.yaml: the system of record first, then the most
--- recent record, then the most complete, then record_key
-best_name as (
-    select
-        customer_key, company_name as legal_name,
-        source_entity as legal_name_source, record_key as legal_name_record
-    from crosswalk
-    where company_name is not null
-    qualify row_number() over (
-        partition by customer_key
-        order by source_priority, record_date desc nulls last, record_key
-    ) = 1
-),
-
--- an address is taken whole from one record: a complete one (street, postcode, city) from
--- ERP, CRM, Christmas-card list or field-sales sheet in that order; only when a customer has
--- no complete address anywhere, the best partial one (e.g. postcode and city from a fair)
-best_address as (
-    select
-        customer_key, street, postcode, city, country,
-        source_entity as address_source, record_key as address_record,
-        street is not null and postcode is not null and city is not null as address_is_complete
-    from crosswalk
-    where postcode is not null or street is not null or city is not null
-    qualify row_number() over (
-        partition by customer_key
-        order by (street is not null and postcode is not null and city is not null) desc,
-                 case source_entity
-                     when 'erp_customers' then 1 when 'crm_companies' then 2
-                     when 'excel_christmas_cards' then 3 when 'excel_field_sales' then 4
-                     when 'excel_trade_fair' then 5 when 'excel_referrals' then 6 else 7 end,
-                 record_date desc nulls last,
-                 (street is not null)::int + (postcode is not null)::int + (city is not null)::int desc,
-                 record_key
-    ) = 1
-),
-
-best_vat as (
-    select customer_key, vat_id
-    from crosswalk
-    where vat_id is not null
-    qualify row_number() over (partition by customer_key order by source_priority, record_key) = 1
+-- The golden record: each attribute from its system of record as quality/survivorship.yaml
+-- says (ERP for legal name, billing address, VAT ID, industry, segment; CRM for phone and
+-- domain; field-sales sheets for potential and notes), with the source and record it came from.
+golden as (
+    select * from {{ source('resolution', 'golden_customers') }}
 ),
 
 record_counts as (
@@ -90,7 +19,7 @@ record_counts as (
         customer_key,
         count(*) as source_record_count,
         string_agg(distinct source_entity, ', ' order by source_entity) as sources,
-        max(match_rule = 'erp_master')::boolean as has_erp_record
+        bool_or(source_entity = 'erp_customers') as has_erp_record
     from crosswalk
     group by customer_key
 ),
@@ -131,35 +60,33 @@ regions as (
 assembled as (
     select
         record_counts.customer_key,
-        erp.debtor_no,
-        best_name.legal_name,
-        best_name.legal_name_source,
-        best_name.legal_name_record,
-        best_address.street,
-        best_address.postcode,
-        best_address.city,
-        best_address.country,
-        best_address.address_source,
-        best_address.address_record,
-        coalesce(best_address.address_is_complete, false) as address_is_complete,
-        best_vat.vat_id,
-        coalesce(erp.industry_key, crm.industry_key) as industry_key,
-        case
-            when erp.industry_key is not null then 'erp_customers'
-            when crm.industry_key is not null then 'crm_companies'
-        end as industry_source,
-        case erp.customer_group
+        golden.debtor_no,
+        golden.legal_name,
+        golden.legal_name_source,
+        golden.legal_name_record,
+        golden.street,
+        golden.postcode,
+        golden.city,
+        golden.country,
+        golden.billing_address_source as address_source,
+        golden.billing_address_record as address_record,
+        coalesce(golden.street is not null and golden.postcode is not null and golden.city is not null, false)
+            as address_is_complete,
+        golden.vat_id,
+        golden.vat_id_source,
+        golden.industry_key,
+        golden.industry_key_source as industry_source,
+        case golden.segment
             when 'KEY' then 'key_account'
             when 'STANDARD' then 'standard'
             when 'SMALL' then 'small'
-            else case when erp.debtor_no is null then 'prospect' else 'unclassified' end
+            else case when golden.debtor_no is null then 'prospect' else 'unclassified' end
         end as segment,
-        coalesce(erp.sales_rep, crm.owner_email, field_sales_rep.sales_rep) as sales_rep,
-        case
-            when erp.sales_rep is not null then 'erp_customers'
-            when crm.owner_email is not null then 'crm_companies'
-            when field_sales_rep.sales_rep is not null then 'excel_field_sales'
-        end as sales_rep_source,
+        golden.sales_rep,
+        golden.sales_rep_source,
+        golden.phone,
+        golden.email_domain,
+        golden.potential_eur,
         lifecycle.lifecycle_status,
         lifecycle.first_order_date,
         lifecycle.last_order_date,
@@ -178,12 +105,7 @@ assembled as (
         record_counts.sources,
         record_counts.has_erp_record
     from record_counts
-    left join erp on record_counts.customer_key = erp.customer_key
-    left join crm on record_counts.customer_key = crm.customer_key
-    left join field_sales_rep on record_counts.customer_key = field_sales_rep.customer_key
-    left join best_name on record_counts.customer_key = best_name.customer_key
-    left join best_address on record_counts.customer_key = best_address.customer_key
-    left join best_vat on record_counts.customer_key = best_vat.customer_key
+    left join golden on record_counts.customer_key = golden.customer_key
     left join contacts on record_counts.customer_key = contacts.customer_key
     left join lifecycle on record_counts.customer_key = lifecycle.customer_key
     left join revenue on record_counts.customer_key = revenue.customer_key
@@ -203,6 +125,7 @@ select
     assembled.address_record,
     assembled.address_is_complete,
     assembled.vat_id,
+    assembled.vat_id_source,
     assembled.industry_key,
     industries.industry_name_en as industry,
     industries.industry_name_de as industry_de,
@@ -215,6 +138,9 @@ select
     ) as region,
     assembled.sales_rep,
     assembled.sales_rep_source,
+    assembled.phone,
+    assembled.email_domain,
+    assembled.potential_eur,
     assembled.lifecycle_status,
     assembled.first_order_date,
     assembled.last_order_date,

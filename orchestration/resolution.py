@@ -1,0 +1,98 @@
+"""The entity-resolution step as Dagster assets: resolution/record_customer_keys and
+resolution/golden_customers, with the steward's view in metadata."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from resolution.normalise import config
+from resolution.pipeline import DECISIONS_PATH, run_resolution
+
+from .settings import Settings
+
+RECORD_KEYS = dg.AssetKey(["resolution", "record_customer_keys"])
+GOLDEN = dg.AssetKey(["resolution", "golden_customers"])
+COMPANY_RECORDS = dg.AssetKey(["intermediate", "int_company_records"])
+REVIEW_ROWS = 25
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    return frame.to_markdown(index=False) if len(frame) else "None."
+
+
+def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
+    thresholds = config()["matching"]
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                RECORD_KEYS,
+                deps=[COMPANY_RECORDS],
+                group_name="entity_resolution",
+                owners=["team:data-platform"],
+                kinds={"splink", "duckdb"},
+                description="Every company record of every source with its stable customer key and how it was "
+                "linked (deterministic rule, Splink probability, steward decision, or its own record).",
+            ),
+            dg.AssetSpec(
+                GOLDEN,
+                deps=[COMPANY_RECORDS],
+                group_name="entity_resolution",
+                owners=["team:data-platform"],
+                kinds={"python", "duckdb"},
+                description="One golden record per customer: each attribute from its system of record "
+                "(quality/survivorship.yaml) with its source and record.",
+            ),
+        ],
+        check_specs=[
+            dg.AssetCheckSpec(
+                "every_record_has_a_customer",
+                asset=RECORD_KEYS,
+                blocking=True,
+                description="No company record is left without a customer key.",
+            )
+        ],
+        pool="duckdb_warehouse",
+    )
+    def entity_resolution(context: dg.AssetExecutionContext):
+        truth = settings.sources_dir / "_truth" / "records.csv"
+        report = run_resolution(
+            settings.warehouse,
+            run_id=context.run.run_id[:12],
+            truth_path=truth if truth.exists() else None,
+            decisions_path=Path(DECISIONS_PATH),
+        )
+        review = report.review_pairs.head(REVIEW_ROWS)[
+            ["record_id_l", "name_l", "postcode_l", "record_id_r", "name_r", "postcode_r", "match_probability"]
+        ]
+        metadata = {
+            "records": report.records,
+            "customers": report.customers,
+            "records_per_source": dg.MetadataValue.json(report.records_per_source),
+            "merged_records_per_source": dg.MetadataValue.json(report.merged_records_per_source),
+            "link_rules": dg.MetadataValue.json(report.link_rules),
+            "key_events": dg.MetadataValue.json(report.key_events),
+            "records_without_name": report.records_without_name,
+            "review_pairs": len(report.review_pairs),
+            "review_pairs_table": dg.MetadataValue.md(
+                f"Pairs with match probability between {thresholds['review_threshold']} and "
+                f"{thresholds['match_threshold']} (not merged). Force a decision in "
+                f"`quality/steward_decisions.csv` (record ids as shown).\n\n" + _markdown(review)
+            ),
+        }
+        if report.splink_score and report.baseline_score:
+            metadata["f1"] = dg.MetadataValue.float(round(report.splink_score.f1, 4))
+            metadata["precision"] = dg.MetadataValue.float(round(report.splink_score.precision, 4))
+            metadata["recall"] = dg.MetadataValue.float(round(report.splink_score.recall, 4))
+            metadata["baseline_exact_name_postcode_f1"] = dg.MetadataValue.float(round(report.baseline_score.f1, 4))
+        yield dg.MaterializeResult(asset_key=RECORD_KEYS, metadata=metadata)
+        yield dg.MaterializeResult(asset_key=GOLDEN, metadata={"dagster/row_count": report.customers})
+        yield dg.AssetCheckResult(
+            asset_key=RECORD_KEYS,
+            check_name="every_record_has_a_customer",
+            passed=report.records == sum(report.records_per_source.values()),
+            metadata={"records": report.records, "customers": report.customers},
+        )
+
+    return entity_resolution

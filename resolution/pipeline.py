@@ -1,0 +1,185 @@
+"""Entity resolution against the warehouse: read the company records dbt prepared, match
+and cluster them, keep customer keys stable, build golden records, and write the
+resolution schema (one transaction). Plain Python; Dagster only calls run_resolution().
+
+Tables written:
+  resolution.record_customer_keys   every company record -> customer_key, rule, probability
+  resolution.golden_customers       one row per customer: attributes with provenance
+  resolution.review_pairs           uncertain pairs for the steward (between the thresholds)
+  resolution.customer_key_map       current record -> customer_key (read back on the next run)
+  resolution.customer_key_events    append-only history of new keys, merges and splits
+  resolution.match_runs             append-only accuracy and volume per run
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .evaluate import PairwiseScore, pairwise_scores
+from .golden import golden_records
+from .keys import assign_customer_keys
+from .matching import Decision, exact_baseline, resolve
+from .normalise import config
+
+DECISIONS_PATH = Path(__file__).resolve().parent.parent / "quality" / "steward_decisions.csv"
+RECORDS_TABLE = "intermediate.int_company_records"
+HISTORY_DDL = {
+    "customer_key_events": "event varchar, customer_key varchar, other_key varchar, records bigint, "
+    "run_id varchar, happened_at timestamp",
+    "match_runs": "run_id varchar, resolved_at timestamp, records bigint, customers bigint, review_pairs bigint, "
+    "f1 double, \"precision\" double, recall double, baseline_f1 double, link_rules varchar",
+}
+
+
+@dataclass
+class ResolutionReport:
+    records: int
+    customers: int
+    records_per_source: dict[str, int]
+    merged_records_per_source: dict[str, int]
+    link_rules: dict[str, int]
+    review_pairs: pd.DataFrame
+    key_events: dict[str, int]
+    records_without_name: int
+    splink_score: PairwiseScore | None = None
+    baseline_score: PairwiseScore | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def read_decisions(path: Path = DECISIONS_PATH) -> list[Decision]:
+    """Steward decisions: record ids are '<source_entity>|<record_key>'."""
+    if not path.exists():
+        return []
+    frame = pd.read_csv(path, dtype=str).dropna(subset=["record_a", "record_b", "decision"])
+    bad = sorted(set(frame["decision"]) - {"match", "no_match"})
+    if bad:
+        raise ValueError(f"{path}: decision must be 'match' or 'no_match', found {bad}")
+    return [Decision(r.record_a, r.record_b, r.decision) for r in frame.itertuples()]
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+def _score_against_truth(features: pd.DataFrame, clusters: pd.DataFrame, truth_path: Path) -> tuple[PairwiseScore, PairwiseScore]:
+    truth = pd.read_csv(truth_path, dtype=str)[["source_entity", "record_key", "true_company_id"]]
+    labelled = features.merge(truth, on=["source_entity", "record_key"], how="inner")
+    predicted = clusters.set_index("record_id")["cluster_id"].loc[labelled["record_id"]].reset_index(drop=True)
+    baseline = exact_baseline(features).set_index("record_id")["cluster_id"].loc[labelled["record_id"]].reset_index(drop=True)
+    true_labels = labelled["true_company_id"].reset_index(drop=True)
+    return pairwise_scores(predicted, true_labels), pairwise_scores(baseline, true_labels)
+
+
+def run_resolution(
+    warehouse: Path,
+    *,
+    run_id: str,
+    truth_path: Path | None = None,
+    decisions_path: Path = DECISIONS_PATH,
+) -> ResolutionReport:
+    settings = config()["matching"]
+    with duckdb.connect(str(warehouse)) as con:
+        records = con.execute(f"select * from {RECORDS_TABLE}").df()
+        previous = (
+            con.execute("select record_id, customer_key from resolution.customer_key_map").df()
+            if _table_exists(con, "resolution", "customer_key_map")
+            else None
+        )
+    result = resolve(records, decisions=read_decisions(decisions_path))
+    keys = assign_customer_keys(result.clusters, previous)
+    clusters = result.clusters.merge(keys.record_keys, on="record_id")
+
+    keyed_records = records.assign(record_id=records["source_entity"] + "|" + records["record_key"].astype(str)).merge(
+        clusters[["record_id", "customer_key"]], on="record_id"
+    )
+    golden = golden_records(keyed_records)
+    golden["record_count"] = golden["customer_key"].map(keyed_records.groupby("customer_key").size())
+    golden["sources"] = golden["customer_key"].map(
+        keyed_records.groupby("customer_key")["source_entity"].agg(lambda s: ", ".join(sorted(set(s))))
+    )
+
+    names = result.features.set_index("record_id")
+    review = result.review_pairs(settings["match_threshold"]).copy()
+    for side in ("l", "r"):
+        ids = review[f"record_id_{side}"]
+        review[f"name_{side}"] = names.loc[ids, "name_norm"].values if len(review) else []
+        review[f"postcode_{side}"] = names.loc[ids, "postcode"].values if len(review) else []
+        review[f"city_{side}"] = names.loc[ids, "city"].values if len(review) else []
+    review = review.sort_values("match_probability", ascending=False).reset_index(drop=True)
+
+    now = dt.datetime.now()
+    record_keys = clusters.assign(resolved_at=now, run_id=run_id)[
+        ["record_id", "source_entity", "record_key", "customer_key", "link_rule", "match_probability", "resolved_at", "run_id"]
+    ]
+    events = keys.events.assign(run_id=run_id, happened_at=now)
+    splink_score = baseline_score = None
+    if truth_path is not None and truth_path.exists():
+        splink_score, baseline_score = _score_against_truth(result.features, result.clusters, truth_path)
+
+    merged = clusters.merge(
+        clusters.groupby("customer_key").size().rename("cluster_size"), left_on="customer_key", right_index=True
+    )
+    report = ResolutionReport(
+        records=len(clusters),
+        customers=int(clusters["customer_key"].nunique()),
+        records_per_source=clusters["source_entity"].value_counts().sort_index().to_dict(),
+        merged_records_per_source=merged[merged["cluster_size"] > 1]["source_entity"].value_counts().sort_index().to_dict(),
+        link_rules=clusters["link_rule"].value_counts().to_dict(),
+        review_pairs=review,
+        key_events=events["event"].value_counts().to_dict(),
+        records_without_name=int(result.stats["records_without_name"]),
+        splink_score=splink_score,
+        baseline_score=baseline_score,
+    )
+    run_row = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "resolved_at": now,
+                "records": report.records,
+                "customers": report.customers,
+                "review_pairs": len(review),
+                "f1": splink_score.f1 if splink_score else None,
+                "precision": splink_score.precision if splink_score else None,
+                "recall": splink_score.recall if splink_score else None,
+                "baseline_f1": baseline_score.f1 if baseline_score else None,
+                "link_rules": json.dumps(report.link_rules),
+            }
+        ]
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("begin transaction")
+        try:
+            con.execute("create schema if not exists resolution")
+            for name, frame in [
+                ("record_customer_keys", record_keys),
+                ("golden_customers", golden),
+                ("review_pairs", review),
+            ]:
+                con.register("frame", frame)
+                con.execute(f"create or replace table resolution.{name} as select * from frame")
+                con.unregister("frame")
+            con.register("frame", record_keys[["record_id", "customer_key", "resolved_at"]])
+            con.execute("create or replace table resolution.customer_key_map as select * from frame")
+            con.unregister("frame")
+            for name, frame in [("customer_key_events", events), ("match_runs", run_row)]:
+                con.execute(f"create table if not exists resolution.{name} ({HISTORY_DDL[name]})")
+                con.register("frame", frame)
+                con.execute(f"insert into resolution.{name} by name select * from frame")
+                con.unregister("frame")
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    return report
