@@ -16,7 +16,9 @@ RUN := $(UV) run --frozen
 .PHONY: demo test setup install sample-data manifest dagster-home ui docs bench clean
 
 demo: setup sample-data  ## fill the mart from the demo sources and print a summary
-	$(RUN) dagster job execute -m orchestration.definitions -j nightly_refresh
+	@echo "Running the nightly_refresh job (log: $(DATA_DIR)/last_run.log) ..."
+	@$(RUN) dagster job execute -m orchestration.definitions -j nightly_refresh > $(DATA_DIR)/last_run.log 2>&1 \
+		|| (grep -E "STEP_FAILURE|Error|error" $(DATA_DIR)/last_run.log | tail -40; echo "the run failed; full log: $(DATA_DIR)/last_run.log"; exit 1)
 	$(RUN) python -m orchestration.summary
 
 test: setup  ## run the test suite
@@ -46,3 +48,6 @@ docs: setup  ## dbt docs on http://127.0.0.1:8080
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+bench: setup  ## benchmarks (not part of make test); results in bench-results/
+	$(RUN) python -m benchmarks.resolution --customers 50000

@@ -30,6 +30,17 @@ def summarise(settings: Settings) -> str:
                 lines.append(f"  {entity:24} {read:>9,} {accepted:>9,} {quarantined:>7,} {warned:>7,}  {owner}")
             else:
                 lines.append(f"  {entity:24} FAILED: {message}")
+        runs = con.execute(
+            "select records, customers, review_pairs, f1, baseline_f1 from resolution.match_runs "
+            "order by resolved_at desc limit 1"
+        ).fetchall() if con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'resolution' and table_name = 'match_runs'"
+        ).fetchone()[0] else []
+        if runs:
+            records, customers, review, f1, baseline = runs[0]
+            lines += ["", f"Entity resolution: {records:,} company records -> {customers:,} customers; "
+                      f"{review} uncertain pairs to review"
+                      + (f"; pairwise F1 {f1:.3f} vs {baseline:.3f} for exact name+postcode (ground truth)" if f1 is not None else "")]
     lines += [
         "",
         "Quarantined rows: query quarantine.<entity> (rules, reason, source row) in the warehouse.",

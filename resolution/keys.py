@@ -51,6 +51,7 @@ def assign_customer_keys(clusters: pd.DataFrame, previous: pd.DataFrame | None) 
         keys_by_cluster.setdefault(cluster, []).append(key)
 
     assigned: dict[object, str] = {}
+    sizes = frame.groupby("cluster_id").size()
     for cluster in sorted(frame["cluster_id"].unique(), key=str):
         candidates = sorted(keys_by_cluster.get(cluster, []), key=_number)
         if candidates:
@@ -60,7 +61,7 @@ def assign_customer_keys(clusters: pd.DataFrame, previous: pd.DataFrame | None) 
         else:
             survivor = _key(next_number)
             next_number += 1
-            events.append({"event": "new", "customer_key": survivor, "other_key": None, "records": int((frame["cluster_id"] == cluster).sum())})
+            events.append({"event": "new", "customer_key": survivor, "other_key": None, "records": int(sizes[cluster])})
         assigned[cluster] = survivor
 
     record_keys = frame[["record_id", "cluster_id"]].assign(customer_key=frame["cluster_id"].map(assigned))

@@ -333,20 +333,18 @@ def attach_addressless_records(clusters: pd.DataFrame, features: pd.DataFrame, f
     candidates = anchored.groupby("name_loose")["cluster_id"].unique()
     unique = candidates[candidates.map(len) == 1].map(lambda c: c[0])
     blocked = set(zip(forced.loc[forced["decision"] == "no_match", "record_id_l"], forced.loc[forced["decision"] == "no_match", "record_id_r"]))
-    clusters = clusters.copy()
-    target_ids = clusters.set_index("cluster_id")["record_id"].groupby(level=0).agg(set)
+    clusters = clusters.set_index("record_id")
+    members = clusters.reset_index().groupby("cluster_id")["record_id"].agg(set) if blocked else {}
     for idx in frame.index[orphan]:
         name = frame.at[idx, "name_loose"]
         if name not in unique.index:
             continue
         cluster = unique[name]
         record = frame.at[idx, "record_id"]
-        if any((min(record, other), max(record, other)) in blocked for other in target_ids.get(cluster, ())):
+        if blocked and any((min(record, o), max(record, o)) in blocked for o in members.get(cluster, ())):
             continue
-        clusters.loc[clusters["record_id"] == record, ["cluster_id", "link_rule", "match_probability"]] = [
-            cluster, "unique_name_no_address", None,
-        ]
-    return clusters
+        clusters.loc[record, ["cluster_id", "link_rule", "match_probability"]] = [cluster, "unique_name_no_address", None]
+    return clusters.reset_index()
 
 
 def exact_baseline(features: pd.DataFrame) -> pd.DataFrame:
