@@ -53,27 +53,24 @@ def dbt_vars(settings: Settings) -> list[str]:
 BEFORE_RESOLUTION = "+int_company_records"
 
 
+def _dbt_stage(settings: Settings, name: str, **selection: str) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=translator,
+        name=name,
+        pool="duckdb_warehouse",
+        **selection,
+    )
+    def _stage(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        # cautious: a test runs only when all the models it reads are in this stage
+        yield from dbt.cli(["build", "--indirect-selection", "cautious", *dbt_vars(settings)], context=context).stream()
+
+    return _stage
+
+
 def build_dbt_assets(settings: Settings) -> list[dg.AssetsDefinition]:
-    @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
-        dagster_dbt_translator=translator,
-        select=BEFORE_RESOLUTION,
-        name="dbt_before_resolution",
-        pool="duckdb_warehouse",
-    )
-    def dbt_before_resolution(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build", "--indirect-selection", "cautious", *dbt_vars(settings)], context=context).stream()
-
-    @dbt_assets(
-        manifest=dbt_project.manifest_path,
-        project=dbt_project,
-        dagster_dbt_translator=translator,
-        exclude=BEFORE_RESOLUTION,
-        name="dbt_after_resolution",
-        pool="duckdb_warehouse",
-    )
-    def dbt_after_resolution(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build", "--indirect-selection", "cautious", *dbt_vars(settings)], context=context).stream()
-
-    return [dbt_before_resolution, dbt_after_resolution]
+    return [
+        _dbt_stage(settings, "dbt_before_resolution", select=BEFORE_RESOLUTION),
+        _dbt_stage(settings, "dbt_after_resolution", exclude=BEFORE_RESOLUTION),
+    ]

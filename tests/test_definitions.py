@@ -57,3 +57,14 @@ def test_nightly_schedule_runs_by_default():
     assert nightly_schedule.execution_timezone == "Europe/Berlin"
     assert nightly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert nightly_schedule.job_name == "nightly_refresh"
+
+
+def test_entity_resolution_sits_between_the_dbt_stages(asset_graph):
+    keys = dg.AssetKey
+    resolution = asset_graph.get(keys(["resolution", "record_customer_keys"]))
+    assert resolution.parent_keys == {keys(["intermediate", "int_company_records"])}
+    assert resolution.owners == ["team:data-platform"]
+    crosswalk = asset_graph.get(keys(["intermediate", "int_customer_crosswalk"]))
+    assert keys(["resolution", "record_customer_keys"]) in crosswalk.parent_keys
+    customers = asset_graph.get(keys(["mart", "customers"]))
+    assert keys(["resolution", "golden_customers"]) in customers.parent_keys
