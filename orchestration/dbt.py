@@ -50,7 +50,7 @@ def dbt_vars(settings: Settings) -> list[str]:
 
 # Entity resolution (Python) sits between the company records and everything keyed by
 # customer, so the dbt graph runs as two assets definitions around it.
-BEFORE_RESOLUTION = "+int_company_records"
+BEFORE_RESOLUTION = "+int_company_records +int_person_records"
 
 
 def _dbt_stage(settings: Settings, name: str, **selection: str) -> dg.AssetsDefinition:

@@ -33,7 +33,8 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
                 owners=["team:data-platform"],
                 kinds={"splink", "duckdb"},
                 description="Every company record of every source with its stable customer key and how it was "
-                "linked (deterministic rule, Splink probability, steward decision, or its own record).",
+                "linked (deterministic rule, Splink probability, steward decision, or its own record); "
+                "also writes resolution.person_keys (people matched within their customer).",
             ),
             dg.AssetSpec(
                 GOLDEN,
@@ -74,6 +75,8 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
             "link_rules": dg.MetadataValue.json(report.link_rules),
             "key_events": dg.MetadataValue.json(report.key_events),
             "records_without_name": report.records_without_name,
+            "person_records": report.person_records,
+            "persons": report.persons,
             "review_pairs": len(report.review_pairs),
             "review_pairs_table": dg.MetadataValue.md(
                 f"Pairs with match probability between {thresholds['review_threshold']} and "
@@ -86,6 +89,8 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
             metadata["precision"] = dg.MetadataValue.float(round(report.splink_score.precision, 4))
             metadata["recall"] = dg.MetadataValue.float(round(report.splink_score.recall, 4))
             metadata["baseline_exact_name_postcode_f1"] = dg.MetadataValue.float(round(report.baseline_score.f1, 4))
+        if report.person_score:
+            metadata["person_f1"] = dg.MetadataValue.float(round(report.person_score.f1, 4))
         yield dg.MaterializeResult(asset_key=RECORD_KEYS, metadata=metadata)
         yield dg.MaterializeResult(asset_key=GOLDEN, metadata={"dagster/row_count": report.customers})
         yield dg.AssetCheckResult(

@@ -14,12 +14,12 @@ import pandas as pd
 KEY_PREFIX = "CUST-"
 
 
-def _key(number: int) -> str:
-    return f"{KEY_PREFIX}{number:07d}"
+def _key(number: int, prefix: str = KEY_PREFIX) -> str:
+    return f"{prefix}{number:07d}"
 
 
 def _number(key: str) -> int:
-    return int(key.removeprefix(KEY_PREFIX))
+    return int(key.split("-", 1)[1])
 
 
 @dataclass
@@ -28,8 +28,11 @@ class KeyAssignment:
     events: pd.DataFrame  # event, customer_key, other_key, records
 
 
-def assign_customer_keys(clusters: pd.DataFrame, previous: pd.DataFrame | None) -> KeyAssignment:
-    """clusters: record_id, cluster_id. previous: record_id, customer_key (yesterday's map)."""
+def assign_customer_keys(
+    clusters: pd.DataFrame, previous: pd.DataFrame | None, prefix: str = KEY_PREFIX
+) -> KeyAssignment:
+    """clusters: record_id, cluster_id. previous: record_id, customer_key (yesterday's map).
+    The same rules serve person keys (prefix PERS-)."""
     previous = previous if previous is not None else pd.DataFrame(columns=["record_id", "customer_key"])
     frame = clusters[["record_id", "cluster_id"]].merge(previous[["record_id", "customer_key"]], on="record_id", how="left")
     next_number = max((_number(k) for k in previous["customer_key"].dropna().unique()), default=0) + 1
@@ -59,7 +62,7 @@ def assign_customer_keys(clusters: pd.DataFrame, previous: pd.DataFrame | None) 
             for retired in candidates[1:]:
                 events.append({"event": "merge", "customer_key": survivor, "other_key": retired, "records": None})
         else:
-            survivor = _key(next_number)
+            survivor = _key(next_number, prefix)
             next_number += 1
             events.append({"event": "new", "customer_key": survivor, "other_key": None, "records": int(sizes[cluster])})
         assigned[cluster] = survivor

@@ -8,6 +8,8 @@ Tables written:
   resolution.review_pairs           uncertain pairs for the steward (between the thresholds)
   resolution.customer_key_map       current record -> customer_key (read back on the next run)
   resolution.customer_key_events    append-only history of new keys, merges and splits
+  resolution.person_keys            every person record -> person_key and customer_key
+  resolution.person_key_map / person_key_events   the same history for people
   resolution.match_runs             append-only accuracy and volume per run
 """
 
@@ -26,11 +28,15 @@ from .golden import golden_records
 from .keys import assign_customer_keys
 from .matching import Decision, exact_baseline, resolve
 from .normalise import config
+from .people import resolve_people
 
 DECISIONS_PATH = Path(__file__).resolve().parent.parent / "quality" / "steward_decisions.csv"
 RECORDS_TABLE = "intermediate.int_company_records"
+PEOPLE_TABLE = "intermediate.int_person_records"
 HISTORY_DDL = {
     "customer_key_events": "event varchar, customer_key varchar, other_key varchar, records bigint, "
+    "run_id varchar, happened_at timestamp",
+    "person_key_events": "event varchar, customer_key varchar, other_key varchar, records bigint, "
     "run_id varchar, happened_at timestamp",
     "match_runs": "run_id varchar, resolved_at timestamp, records bigint, customers bigint, review_pairs bigint, "
     "f1 double, \"precision\" double, recall double, baseline_f1 double, link_rules varchar",
@@ -47,8 +53,11 @@ class ResolutionReport:
     review_pairs: pd.DataFrame
     key_events: dict[str, int]
     records_without_name: int
+    person_records: int = 0
+    persons: int = 0
     splink_score: PairwiseScore | None = None
     baseline_score: PairwiseScore | None = None
+    person_score: PairwiseScore | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -96,10 +105,17 @@ def run_resolution(
             if _table_exists(con, "resolution", "customer_key_map")
             else None
         )
+        people = con.execute(f"select * from {PEOPLE_TABLE}").df()
+        previous_people = (
+            con.execute("select record_id, person_key from resolution.person_key_map").df()
+            if _table_exists(con, "resolution", "person_key_map")
+            else None
+        )
     result = resolve(records, decisions=read_decisions(decisions_path))
     keys = assign_customer_keys(result.clusters, previous)
     clusters = result.clusters.merge(keys.record_keys, on="record_id")
 
+    persons, person_keys = resolve_people(people, clusters[["record_id", "customer_key"]], previous_people)
     keyed_records = records.assign(record_id=records["source_entity"] + "|" + records["record_key"].astype(str)).merge(
         clusters[["record_id", "customer_key"]], on="record_id"
     )
@@ -123,9 +139,14 @@ def run_resolution(
         ["record_id", "source_entity", "record_key", "customer_key", "link_rule", "match_probability", "resolved_at", "run_id"]
     ]
     events = keys.events.assign(run_id=run_id, happened_at=now)
-    splink_score = baseline_score = None
+    person_events = person_keys.events.assign(run_id=run_id, happened_at=now)
+    splink_score = baseline_score = person_score = None
     if truth_path is not None and truth_path.exists():
         splink_score, baseline_score = _score_against_truth(result.features, result.clusters, truth_path)
+        people_truth = truth_path.with_name("people.csv")
+        if people_truth.exists():
+            labelled = persons.merge(pd.read_csv(people_truth, dtype=str), on=["source_entity", "record_key"])
+            person_score = pairwise_scores(labelled["person_key"], labelled["true_person_id"])
 
     merged = clusters.merge(
         clusters.groupby("customer_key").size().rename("cluster_size"), left_on="customer_key", right_index=True
@@ -139,8 +160,11 @@ def run_resolution(
         review_pairs=review,
         key_events=events["event"].value_counts().to_dict(),
         records_without_name=int(result.stats["records_without_name"]),
+        person_records=len(persons),
+        persons=int(persons["person_key"].nunique()),
         splink_score=splink_score,
         baseline_score=baseline_score,
+        person_score=person_score,
     )
     run_row = pd.DataFrame(
         [
@@ -166,6 +190,7 @@ def run_resolution(
                 ("record_customer_keys", record_keys),
                 ("golden_customers", golden),
                 ("review_pairs", review),
+                ("person_keys", persons.assign(resolved_at=now, run_id=run_id)),
             ]:
                 con.register("frame", frame)
                 con.execute(f"create or replace table resolution.{name} as select * from frame")
@@ -173,7 +198,10 @@ def run_resolution(
             con.register("frame", record_keys[["record_id", "customer_key", "resolved_at"]])
             con.execute("create or replace table resolution.customer_key_map as select * from frame")
             con.unregister("frame")
-            for name, frame in [("customer_key_events", events), ("match_runs", run_row)]:
+            con.register("frame", persons[["record_id", "person_key"]])
+            con.execute("create or replace table resolution.person_key_map as select * from frame")
+            con.unregister("frame")
+            for name, frame in [("customer_key_events", events), ("person_key_events", person_events), ("match_runs", run_row)]:
                 con.execute(f"create table if not exists resolution.{name} ({HISTORY_DDL[name]})")
                 con.register("frame", frame)
                 con.execute(f"insert into resolution.{name} by name select * from frame")

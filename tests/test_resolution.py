@@ -32,6 +32,24 @@ def test_accuracy_is_reported_and_beats_exact_matching(run):
     assert baseline < f1
     assert metadata["records"].value == sum(metadata["records_per_source"].value.values())
     assert "review_pairs_table" in metadata
+    assert metadata["person_f1"].value >= 0.9
+    assert metadata["persons"].value < metadata["person_records"].value
+
+
+def test_people_are_linked_to_their_customer(run):
+    _, con, *_ = run
+    crm_without_customer = con.execute(
+        "select count(*) from mart.contact_crosswalk x join staging.stg_crm__contacts c "
+        "on x.source_entity = 'crm_contacts' and x.record_key = c._record_key "
+        "where c.company_id in (select company_id from staging.stg_crm__companies) and x.customer_key is null"
+    ).fetchone()[0]
+    assert crm_without_customer == 0
+    # a person known to the CRM and met again at a trade fair is one person of one customer
+    shared = con.execute(
+        "select count(*) from (select person_key from mart.contact_crosswalk group by 1 "
+        "having count(distinct source_entity) > 1 and count(distinct customer_key) = 1)"
+    ).fetchone()[0]
+    assert shared > 0
 
 
 def test_crosswalk_keeps_every_record_and_the_rule(run):
