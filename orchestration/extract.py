@@ -44,6 +44,29 @@ def _contract_check_result(entity: SourceEntity, report: LoadReport) -> dg.Asset
     )
 
 
+def _schema_drift_check_result(entity: SourceEntity, report: LoadReport) -> dg.AssetCheckResult:
+    changes = [
+        f"{source}: added {', '.join(d['added']) or '-'}; removed {', '.join(d['removed']) or '-'}"
+        for source, d in report.schema_drift.items()
+    ]
+    return dg.AssetCheckResult(
+        check_name="schema_drift",
+        passed=not changes,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            "Header unchanged since the last load."
+            if not changes
+            else "Columns changed since the last load: " + " | ".join(changes) + f". Owner {entity.owner}, steward {entity.steward}."
+        ),
+        metadata={
+            "drift": dg.MetadataValue.json(report.schema_drift),
+            "unknown_columns": dg.MetadataValue.json(report.unknown_columns),
+            "owner": entity.owner,
+            "steward": entity.steward,
+        },
+    )
+
+
 def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Settings) -> dg.AssetsDefinition:
     key = raw_asset_key(entity.name)
 
@@ -64,7 +87,14 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
                 blocking=True,
                 description=f"Rows breaking error rules of {entity.contract} stay under "
                 f"{entity.max_error_rate:.0%} (they are quarantined, never dropped).",
-            )
+            ),
+            dg.AssetCheckSpec(
+                "schema_drift",
+                asset=key,
+                description="The source's columns (and, for SQL, their types) are as at the last load: "
+                "a renamed, missing or new column is named here with the owner. A new optional column "
+                "still loads (kept in _extra_columns).",
+            ),
         ],
         pool="duckdb_warehouse",
     )
@@ -95,7 +125,10 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
             metadata["unknown_columns"] = dg.MetadataValue.json(report.unknown_columns)
         if report.preview is not None and len(report.preview):
             metadata["preview"] = dg.MetadataValue.md(report.preview.drop(columns=["_extra_columns"], errors="ignore").to_markdown(index=False))
-        return dg.MaterializeResult(metadata=metadata, check_results=[_contract_check_result(entity, report)])
+        return dg.MaterializeResult(
+            metadata=metadata,
+            check_results=[_contract_check_result(entity, report), _schema_drift_check_result(entity, report)],
+        )
 
     return extract
 

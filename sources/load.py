@@ -39,6 +39,8 @@ META_DDL = [
         owner varchar, steward varchar, started_at timestamp, finished_at timestamp,
         rows_read bigint, rows_accepted bigint, rows_quarantined bigint, rows_warned bigint,
         rows_skipped bigint, status varchar, message varchar)""",
+    """create table if not exists meta.source_columns (
+        load_id varchar, entity varchar, source_file varchar, position integer, header varchar)""",
     """create table if not exists meta.rule_violations (
         load_id varchar, entity varchar, rule varchar, severity varchar, column_name varchar,
         rows bigint, message varchar)""",
@@ -60,6 +62,8 @@ class LoadReport:
     failures_markdown: str
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
     preview: pd.DataFrame | None = None
+    # per file or table: header columns added and removed since the last successful load
+    schema_drift: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def error_rate(self) -> float:
@@ -80,6 +84,34 @@ def ensure_meta(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(statement)
 
 
+def previous_headers(connection: duckdb.DuckDBPyConnection, entity: str) -> dict[str, list[str]]:
+    """The headers of each file at the entity's last successful load."""
+    ensure_meta(connection)
+    rows = connection.execute(
+        """select source_file, header from meta.source_columns
+           where entity = ? and load_id = (
+               select load_id from meta.load_log where entity = ? and status = 'success'
+               order by started_at desc limit 1)
+           order by source_file, position""",
+        [entity, entity],
+    ).fetchall()
+    headers: dict[str, list[str]] = {}
+    for source_file, header in rows:
+        headers.setdefault(source_file, []).append(header)
+    return headers
+
+
+def schema_drift(before: dict[str, list[str]], now: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
+    """Columns added or removed per file since the last load (a rename shows as both)."""
+    drift: dict[str, dict[str, list[str]]] = {}
+    for source_file in sorted(set(before) & set(now)):
+        added = sorted(set(now[source_file]) - set(before[source_file]))
+        removed = sorted(set(before[source_file]) - set(now[source_file]))
+        if added or removed:
+            drift[source_file] = {"added": added, "removed": removed}
+    return drift
+
+
 def write_load(
     connection: duckdb.DuckDBPyConnection,
     entity: SourceEntity,
@@ -89,6 +121,7 @@ def write_load(
     started_at: dt.datetime,
     locations: list[str],
     rows_skipped: int,
+    headers: dict[str, list[str]] | None = None,
 ) -> None:
     loaded_at = dt.datetime.now()
     accepted = result.accepted.copy()
@@ -126,6 +159,13 @@ def write_load(
             connection.register("quarantine_frame", quarantine_rows)
             connection.execute(f'insert into quarantine."{entity.name}" select * from quarantine_frame')
             connection.unregister("quarantine_frame")
+        header_rows = [
+            (load_id, entity.name, source_file, position, header)
+            for source_file, columns in (headers or {}).items()
+            for position, header in enumerate(columns)
+        ]
+        if header_rows:
+            connection.executemany("insert into meta.source_columns values (?, ?, ?, ?, ?)", header_rows)
         if len(rule_counts):
             connection.register("rule_frame", rule_counts)
             connection.execute(
@@ -188,7 +228,11 @@ def load_entity(
         record_failure(warehouse, entity, system.name, load_id, started_at, str(exc))
         raise
     with duckdb.connect(str(warehouse)) as connection:
-        write_load(connection, entity, system.name, result, load_id, started_at, extract.locations, extract.rows_skipped)
+        drift = schema_drift(previous_headers(connection, entity.name), extract.headers)
+        write_load(
+            connection, entity, system.name, result, load_id, started_at, extract.locations,
+            extract.rows_skipped, extract.headers,
+        )
     return LoadReport(
         entity=entity.name,
         load_id=load_id,
@@ -203,6 +247,7 @@ def load_entity(
         failures_markdown=sample_failures_markdown(result),
         unknown_columns=extract.unknown_columns,
         preview=result.accepted.head(5),
+        schema_drift=drift,
     )
 
 

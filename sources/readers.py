@@ -34,6 +34,8 @@ class Extract:
     rows_skipped: int = 0
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    # The header as found, per file or table (SQL: "name type"), to detect schema drift.
+    headers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _normalise_header(text: object) -> str:
@@ -163,6 +165,7 @@ def read_excel(entity: SourceEntity, path: Path) -> Extract:
         frame=frame, locations=[str(path)], rows_skipped=sum(skipped.values()),
         skipped_reasons=skipped,
         unknown_columns={path.name: sorted(extra.values())} if extra else {},
+        headers={path.name: [t for t in (cell_to_text(c) for c in rows[header_at]) if t]},
     )
 
 
@@ -212,6 +215,7 @@ def read_csv(entity: SourceEntity, path: Path) -> Extract:
     return Extract(
         frame=frame, locations=[str(path)],
         unknown_columns={path.name: sorted(extra.values())} if extra else {},
+        headers={path.name: [str(c) for c in raw.columns]},
     )
 
 
@@ -248,7 +252,10 @@ def read_sql(entity: SourceEntity, url: str, chunk_size: int = 200_000) -> Extra
     frame["_source_sheet"] = None
     frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")
     frame[EXTRA_COLUMN] = None
-    return Extract(frame=frame, locations=[location])
+    return Extract(
+        frame=frame, locations=[location],
+        headers={entity.location: [f"{c.name} {c.type}" for c in table.columns]},
+    )
 
 
 def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> Extract:
@@ -266,7 +273,9 @@ def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> 
     parts = [reader(entity, path) for path in paths]
     skipped: dict[str, int] = {}
     unknown: dict[str, list[str]] = {}
+    headers: dict[str, list[str]] = {}
     for part in parts:
+        headers.update(part.headers)
         for reason, count in part.skipped_reasons.items():
             skipped[reason] = skipped.get(reason, 0) + count
         unknown.update(part.unknown_columns)
@@ -276,4 +285,5 @@ def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> 
         rows_skipped=sum(p.rows_skipped for p in parts),
         skipped_reasons=skipped,
         unknown_columns=unknown,
+        headers=headers,
     )

@@ -90,3 +90,26 @@ def test_erp_types_and_cross_field_rules():
     result = validate(invoices, "ErpInvoice")
     assert list(result.accepted["invoice_no"]) == ["I1", "C1"]
     assert result.quarantined.iloc[0]["_rules"] == "credit_note_references_invoice"
+
+
+def test_schema_drift_is_reported_and_a_new_column_still_loads(tmp_path, registry, field_sales_rows):
+    sources = tmp_path / "sources"
+    path = write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)
+    warehouse = tmp_path / "wh.duckdb"
+    first = load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry)
+    assert first.schema_drift == {}
+    # the rep renamed "Umsatzpotenzial" and added a column
+    rows = [list(r) for r in field_sales_rows]
+    rows[3] = [("Potenzial in Euro" if c == "Umsatzpotenzial" else c) for c in rows[3]] + ["Branche"]
+    rows[4] = rows[4] + ["Maschinenbau"]
+    write_workbook(path, rows)
+    second = load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry)
+    assert second.schema_drift == {
+        "Aussendienst_Nord.xlsx": {"added": ["Branche", "Potenzial in Euro"], "removed": ["Umsatzpotenzial"]}
+    }
+    assert second.rows_accepted == first.rows_accepted  # the load itself still succeeds
+    with duckdb.connect(str(warehouse)) as con:
+        extra = con.execute(
+            "select _extra_columns from raw.excel_field_sales where _source_row = 5"
+        ).fetchone()[0]
+    assert "Maschinenbau" in extra and "12.500,00" in extra  # nothing lost
