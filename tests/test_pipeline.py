@@ -46,6 +46,17 @@ def test_conservation_per_entity(run):
         assert query(con, f'select count(*) from raw."{entity}"')[0][0] == accepted
         assert query(con, f'select count(*) from quarantine."{entity}"')[0][0] == quarantined
     assert query(con, "select sum(rows_quarantined) from meta.load_log")[0][0] > 0  # the dirt was caught
+    # the data-quality mart shows the same numbers, with owner and the rules that fired
+    mart = query(
+        con,
+        "select entity, rows_read, rows_accepted, rows_quarantined, owner from mart.data_quality_loads order by entity",
+    )
+    log = query(
+        con,
+        "select entity, rows_read, rows_accepted, rows_quarantined, owner from meta.load_log order by entity",
+    )
+    assert mart == log and len(mart) == len(load_registry().entities)
+    assert query(con, "select count(*) from mart.data_quality_loads where rows_quarantined > 0 and rule_summary is null")[0][0] == 0
 
 
 def test_revenue_reconciles_with_the_erp_to_the_cent(run):
