@@ -9,7 +9,7 @@ from dagster_dbt import DbtCliResource
 from sources.registry import load_registry
 
 from .dbt import build_dbt_assets, dbt_project
-from .extract import build_extract_assets
+from .extract import build_extract_assets, build_source_freshness_checks
 from .resolution import build_resolution_assets
 from .settings import Settings
 
@@ -17,6 +17,10 @@ settings = Settings.from_env()
 os.environ.setdefault("SMARTDATA_WAREHOUSE", str(settings.warehouse))  # the dbt profile reads it
 
 extract_assets = build_extract_assets(load_registry(), settings)
+source_freshness_checks = build_source_freshness_checks(load_registry())
+freshness_sensor = dg.build_sensor_for_freshness_checks(
+    freshness_checks=source_freshness_checks, default_status=dg.DefaultSensorStatus.RUNNING
+)
 dbt_models = build_dbt_assets(settings)
 resolution_assets = build_resolution_assets(settings)
 
@@ -51,6 +55,8 @@ defs = dg.Definitions(
     assets=[*extract_assets, *dbt_models, resolution_assets, *load_bookkeeping],
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
+    asset_checks=source_freshness_checks,
+    sensors=[freshness_sensor],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
     # DuckDB allows one writing process per file: run every step in one process, in order.
     executor=dg.in_process_executor,

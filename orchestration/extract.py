@@ -2,6 +2,8 @@
 its contract as a blocking asset check."""
 
 
+import datetime
+
 import dagster as dg
 
 from sources.errors import SourceError
@@ -121,6 +123,12 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
             "owner": entity.owner,
             "steward": entity.steward,
         }
+        if report.source_updated_at is not None:
+            # freshness checks judge the source's own age, not when we last read it
+            updated = report.source_updated_at
+            if updated.tzinfo is None:
+                updated = updated.replace(tzinfo=datetime.timezone.utc)
+            metadata["dagster/last_updated_timestamp"] = dg.MetadataValue.timestamp(updated)
         if report.unknown_columns:
             metadata["unknown_columns"] = dg.MetadataValue.json(report.unknown_columns)
         if report.preview is not None and len(report.preview):
@@ -135,3 +143,17 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
 
 def build_extract_assets(registry: Registry, settings: Settings) -> list[dg.AssetsDefinition]:
     return [build_extract_asset(e, registry.system_of(e), settings) for e in registry.entities.values()]
+
+
+def build_source_freshness_checks(registry: Registry) -> list[dg.AssetChecksDefinition]:
+    """One freshness check per source entity, with the registry's expected update interval."""
+    by_interval: dict[int, list[dg.AssetKey]] = {}
+    for entity in registry.entities.values():
+        by_interval.setdefault(registry.expected_update_hours(entity), []).append(raw_asset_key(entity.name))
+    return [
+        check
+        for hours, keys in sorted(by_interval.items())
+        for check in dg.build_last_update_freshness_checks(
+            assets=keys, lower_bound_delta=datetime.timedelta(hours=hours), severity=dg.AssetCheckSeverity.WARN
+        )
+    ]

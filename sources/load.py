@@ -64,6 +64,7 @@ class LoadReport:
     preview: pd.DataFrame | None = None
     # per file or table: header columns added and removed since the last successful load
     schema_drift: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    source_updated_at: dt.datetime | None = None
 
     @property
     def error_rate(self) -> float:
@@ -248,6 +249,7 @@ def load_entity(
         unknown_columns=extract.unknown_columns,
         preview=result.accepted.head(5),
         schema_drift=drift,
+        source_updated_at=extract.source_updated_at,
     )
 
 

@@ -36,6 +36,8 @@ class Extract:
     unknown_columns: dict[str, list[str]] = field(default_factory=dict)
     # The header as found, per file or table (SQL: "name type"), to detect schema drift.
     headers: dict[str, list[str]] = field(default_factory=dict)
+    # When the source itself last changed: newest file modification, or newest updated_at value.
+    source_updated_at: dt.datetime | None = None
 
 
 def _normalise_header(text: object) -> str:
@@ -252,9 +254,14 @@ def read_sql(entity: SourceEntity, url: str, chunk_size: int = 200_000) -> Extra
     frame["_source_sheet"] = None
     frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")
     frame[EXTRA_COLUMN] = None
+    updated_at = None
+    if entity.updated_at_column and entity.updated_at_column in frame and len(frame):
+        newest = pd.to_datetime(frame[entity.updated_at_column], errors="coerce").max()
+        updated_at = None if pd.isna(newest) else newest.to_pydatetime()
     return Extract(
         frame=frame, locations=[location],
         headers={entity.location: [f"{c.name} {c.type}" for c in table.columns]},
+        source_updated_at=updated_at,
     )
 
 
@@ -286,4 +293,5 @@ def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> 
         skipped_reasons=skipped,
         unknown_columns=unknown,
         headers=headers,
+        source_updated_at=max(dt.datetime.fromtimestamp(p.stat().st_mtime, tz=dt.timezone.utc) for p in paths),
     )

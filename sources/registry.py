@@ -27,6 +27,7 @@ class SourceSystem(BaseModel):
     kind: SourceKind
     url_env: str | None = None
     default_url: str | None = None
+    expected_update_hours: int = Field(26, gt=0)
 
     def sql_url(self, sources_dir: Path) -> str:
         """The SQLAlchemy URL: from the environment variable, else the demo default."""
@@ -51,6 +52,8 @@ class SourceEntity(BaseModel):
     max_error_rate: float = Field(0.05, ge=0.0, le=1.0)
     skip_rows_matching: dict[str, str] = Field(default_factory=dict)
     sheet: str | None = None
+    expected_update_hours: int | None = Field(None, gt=0)
+    updated_at_column: str | None = None
 
     @field_validator("owner")
     @classmethod
@@ -85,6 +88,9 @@ class Registry(BaseModel):
 
     def system_of(self, entity: SourceEntity) -> SourceSystem:
         return self.systems[entity.system]
+
+    def expected_update_hours(self, entity: SourceEntity) -> int:
+        return entity.expected_update_hours or self.system_of(entity).expected_update_hours
 
     def entities_of(self, system: str) -> list[SourceEntity]:
         return [e for e in self.entities.values() if e.system == system]

@@ -28,6 +28,15 @@ def test_broken_workbook_fails_only_its_asset(tmp_path, sources):
     assets = build_extract_assets(load_registry(), settings)
     first = dg.materialize(assets)
     assert first.success
+    # freshness is judged by the source's own age: file modification time, or the newest
+    # changed_at of an ERP table
+    stamps = {
+        e.asset_key.path[1]: e.materialization.metadata.get("dagster/last_updated_timestamp")
+        for e in first.get_asset_materialization_events()
+    }
+    mtime = max(p.stat().st_mtime for p in (sources / "excel").glob("Aussendienst_*.xlsx"))
+    assert abs(stamps["excel_field_sales"].value - mtime) < 1
+    assert stamps["erp_invoices"] is not None and stamps["erp_products"] is None
     with duckdb.connect(str(settings.warehouse), read_only=True) as con:
         before = con.execute("select count(*) from raw.excel_field_sales").fetchone()[0]
     assert before > 0

@@ -68,3 +68,14 @@ def test_entity_resolution_sits_between_the_dbt_stages(asset_graph):
     assert keys(["resolution", "record_customer_keys"]) in crosswalk.parent_keys
     customers = asset_graph.get(keys(["mart", "customers"]))
     assert keys(["resolution", "golden_customers"]) in customers.parent_keys
+
+
+def test_every_source_has_a_freshness_check_and_the_sensor_runs(asset_graph):
+    from orchestration.definitions import freshness_sensor
+
+    registry = load_registry()
+    freshness = {k.asset_key for k in asset_graph.asset_check_keys if k.name == "freshness_check"}
+    assert freshness == {dg.AssetKey(["raw", name]) for name in registry.entities}
+    assert freshness_sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    assert registry.expected_update_hours(registry.entities["crm_leads"]) == 26
+    assert registry.expected_update_hours(registry.entities["excel_christmas_cards"]) == 8784
