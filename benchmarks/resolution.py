@@ -23,7 +23,7 @@ from sources.registry import PROJECT_ROOT, load_registry
 
 COMPANY_ENTITIES = [
     "erp_customers", "crm_companies", "excel_field_sales", "excel_christmas_cards",
-    "excel_trade_fair", "excel_service_visits", "excel_referrals",
+    "excel_trade_fair", "excel_service_visits", "excel_referrals", "crm_contacts",
 ]
 
 
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "SMARTDATA_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
     dbt = [sys.executable, "-m", "dbt.cli.main"]
     project = PROJECT_ROOT / "dbt_project"
-    for command in (["seed"], ["run", "--select", "+int_company_records"]):
+    for command in (["seed"], ["run", "--select", "+int_company_records +int_person_records"]):
         subprocess.run([*dbt, *command, "--profiles-dir", str(project), "--quiet"], cwd=project, env=env, check=True)
     timings["dbt_staging_s"] = time.perf_counter() - started
 
@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         "customers_found": report.customers,
         "splink": report.splink_score.as_dict() if report.splink_score else None,
         "exact_name_postcode": report.baseline_score.as_dict() if report.baseline_score else None,
+        "person_records": report.person_records,
+        "persons": report.persons,
+        "person_matching": report.person_score.as_dict() if report.person_score else None,
         "review_pairs": len(report.review_pairs),
         "timings": {k: round(v, 1) for k, v in timings.items()},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
