@@ -10,7 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -19,6 +18,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.exceptions import EMTrainingException
 
 from . import normalise as n
+from .frames import query
 
 INPUT_COLUMNS = [
     "source_entity", "record_key", "company_name", "street", "postcode", "city", "country",
@@ -95,9 +95,7 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
 def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
     """Evidence that needs no model: same VAT ID; a debtor number recorded in another source
     that names an ERP customer; same company e-mail/web domain and postcode."""
-    con = duckdb.connect()
-    con.register("f", features.drop(columns=["name_tokens"]))
-    pairs = con.execute(
+    return query(
         """
         with rules as (
             select l.record_id as record_id_l, r.record_id as record_id_r, 'same_vat_id' as rule
@@ -115,21 +113,17 @@ def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
                greatest(record_id_l, record_id_r) as record_id_r,
                min(rule) as rule
         from rules group by all
-        """
-    ).df()
-    con.close()
-    return pairs
+        """,
+        f=features.drop(columns=["name_tokens"]),
+    )
 
 
 def _same_domain_pairs(features: pd.DataFrame) -> pd.DataFrame:
-    con = duckdb.connect()
-    con.register("f", features[["record_id", "domain"]])
-    pairs = con.execute(
+    return query(
         "select l.record_id as record_id_l, r.record_id as record_id_r from f l join f r "
-        "on l.domain = r.domain and l.record_id < r.record_id"
-    ).df()
-    con.close()
-    return pairs
+        "on l.domain = r.domain and l.record_id < r.record_id",
+        f=features[["record_id", "domain"]],
+    )
 
 
 def _settings() -> SettingsCreator:

@@ -8,12 +8,12 @@ initial, or missing)."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from . import normalise as n
+from .frames import query
 from .keys import KeyAssignment, assign_customer_keys
 
 PERSON_PREFIX = "PERS-"
@@ -34,9 +34,7 @@ def prepare_people(people: pd.DataFrame, company_keys: pd.DataFrame) -> pd.DataF
 
 def match_people(frame: pd.DataFrame) -> pd.DataFrame:
     """Pairs of person records that are the same person, with the rule."""
-    con = duckdb.connect()
-    con.register("p", frame[["record_id", "customer_key", "last", "first", "email_norm"]])
-    pairs = con.execute(
+    pairs = query(
         """
         select l.record_id as record_id_l, r.record_id as record_id_r, 'same_email' as rule
         from p l join p r on l.email_norm = r.email_norm and l.record_id < r.record_id
@@ -47,9 +45,9 @@ def match_people(frame: pd.DataFrame) -> pd.DataFrame:
          and jaro_winkler_similarity(l.last, r.last) >= 0.92
          and (l.first is null or r.first is null or l.first = r.first
               or (left(l.first, 1) = left(r.first, 1) and (length(l.first) = 1 or length(r.first) = 1)))
-        """
-    ).df()
-    con.close()
+        """,
+        p=frame[["record_id", "customer_key", "last", "first", "email_norm"]],
+    )
     return pairs.drop_duplicates(["record_id_l", "record_id_r"])
 
 

@@ -6,28 +6,8 @@ with customers as (
     select distinct customer_key from {{ ref('int_customer_crosswalk') }}
 ),
 
-touchpoints as (
-    select
-        *,
-        touchpoint_date > {{ as_of_date() }} - 30 as in_30d,
-        touchpoint_date > {{ as_of_date() }} - 90 as in_90d
-    from {{ ref('int_touchpoints') }}
-    where customer_key is not null
-),
-
 counts as (
-    select
-        customer_key,
-        count(*) filter (where in_30d) as touchpoints_30d,
-        count(*) filter (where in_90d) as touchpoints_90d,
-        {%- for team in teams %}
-        count(*) filter (where in_30d and team = '{{ team }}') as {{ team }}_touchpoints_30d,
-        count(*) filter (where in_90d and team = '{{ team }}') as {{ team }}_touchpoints_90d,
-        {%- endfor %}
-        count(distinct team) filter (where in_30d) as teams_30d,
-        max(touchpoint_date) as last_touchpoint_date
-    from touchpoints
-    group by customer_key
+    {{ touchpoint_counts('customer_key', 'customer_key is not null') }}
 )
 
 select

@@ -6,27 +6,8 @@ with contacts as (
     select contact_key, customer_key from {{ ref('contacts') }}
 ),
 
-touchpoints as (
-    select
-        *,
-        touchpoint_date > {{ as_of_date() }} - 30 as in_30d,
-        touchpoint_date > {{ as_of_date() }} - 90 as in_90d
-    from {{ ref('int_touchpoints') }}
-    where contact_id is not null
-),
-
 counts as (
-    select
-        contact_id,
-        count(*) filter (where in_30d) as touchpoints_30d,
-        count(*) filter (where in_90d) as touchpoints_90d,
-        {%- for team in teams %}
-        count(*) filter (where in_30d and team = '{{ team }}') as {{ team }}_touchpoints_30d,
-        count(*) filter (where in_90d and team = '{{ team }}') as {{ team }}_touchpoints_90d,
-        {%- endfor %}
-        max(touchpoint_date) as last_touchpoint_date
-    from touchpoints
-    group by contact_id
+    {{ touchpoint_counts('contact_id', 'contact_id is not null') }}
 )
 
 select

@@ -40,12 +40,9 @@ lifecycle as (
     select * from {{ ref('int_customer_lifecycle') }}
 ),
 
+-- one definition of 12-month revenue: the value inputs (invoices minus credit notes)
 revenue as (
-    select customer_key, sum(signed_amount) as revenue_12m
-    from {{ ref('int_invoices_signed') }}
-    where customer_key is not null
-      and invoice_date > cast({{ as_of_date() }} - interval 12 month as date)
-    group by customer_key
+    select customer_key, revenue_12m from {{ ref('int_customer_value_inputs') }}
 ),
 
 industries as (
