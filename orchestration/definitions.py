@@ -10,6 +10,7 @@ from sources.registry import load_registry
 
 from .dbt import build_dbt_assets, dbt_project
 from .extract import build_extract_assets, build_source_freshness_checks
+from .quality_checks import build_mart_contract_checks
 from .resolution import build_resolution_assets
 from .settings import Settings
 
@@ -22,10 +23,12 @@ freshness_sensor = dg.build_sensor_for_freshness_checks(
     freshness_checks=source_freshness_checks, default_status=dg.DefaultSensorStatus.RUNNING
 )
 dbt_models = build_dbt_assets(settings)
+mart_contract_checks = build_mart_contract_checks(dbt_models, settings)
 resolution_assets = build_resolution_assets(settings)
 
-# meta.load_log and meta.rule_violations are written by every extract asset as a side effect;
-# they appear in the graph as external assets feeding the data-quality mart.
+# meta.load_log, meta.rule_violations and meta.field_completeness are written by every
+# extract asset as a side effect; they appear in the graph as external assets feeding the
+# data-quality marts.
 load_bookkeeping = [
     dg.AssetSpec(
         ["meta", table],
@@ -34,7 +37,7 @@ load_bookkeeping = [
         owners=["team:data-platform"],
         kinds={"duckdb"},
     )
-    for table in ("load_log", "rule_violations")
+    for table in ("load_log", "rule_violations", "field_completeness")
 ]
 
 nightly_refresh = dg.define_asset_job(
@@ -55,7 +58,7 @@ defs = dg.Definitions(
     assets=[*extract_assets, *dbt_models, resolution_assets, *load_bookkeeping],
     jobs=[nightly_refresh],
     schedules=[nightly_schedule],
-    asset_checks=source_freshness_checks,
+    asset_checks=[*source_freshness_checks, *mart_contract_checks],
     sensors=[freshness_sensor],
     resources={"dbt": DbtCliResource(project_dir=dbt_project)},
     # DuckDB allows one writing process per file: run every step in one process, in order.

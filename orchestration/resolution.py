@@ -13,6 +13,7 @@ from .settings import Settings
 
 RECORD_KEYS = dg.AssetKey(["resolution", "record_customer_keys"])
 GOLDEN = dg.AssetKey(["resolution", "golden_customers"])
+SOURCE_COUNTS = dg.AssetKey(["resolution", "match_run_sources"])
 COMPANY_RECORDS = dg.AssetKey(["intermediate", "int_company_records"])
 REVIEW_ROWS = 25
 
@@ -44,6 +45,15 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
                 kinds={"python", "duckdb"},
                 description="One golden record per customer: each attribute from its system of record "
                 "(quality/survivorship.yaml) with its source and record.",
+            ),
+            dg.AssetSpec(
+                SOURCE_COUNTS,
+                deps=[COMPANY_RECORDS],
+                group_name="entity_resolution",
+                owners=["team:data-platform"],
+                kinds={"duckdb"},
+                description="Append-only, per run and source entity: records, the customers they resolve to and "
+                "the duplicates merged within the source (feeds the data-quality mart).",
             ),
         ],
         check_specs=[
@@ -93,6 +103,10 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
             metadata["person_f1"] = dg.MetadataValue.float(round(report.person_score.f1, 4))
         yield dg.MaterializeResult(asset_key=RECORD_KEYS, metadata=metadata)
         yield dg.MaterializeResult(asset_key=GOLDEN, metadata={"dagster/row_count": report.customers})
+        yield dg.MaterializeResult(
+            asset_key=SOURCE_COUNTS,
+            metadata={"duplicates_merged_per_source": dg.MetadataValue.json(report.duplicates_merged_per_source)},
+        )
         yield dg.AssetCheckResult(
             asset_key=RECORD_KEYS,
             check_name="every_record_has_a_customer",

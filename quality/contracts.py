@@ -47,6 +47,7 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
+
 # ------------------------------------------------------------------------- Excel islands
 class FieldSalesSheet(RawContract):
     company_name: Series[object] = pa.Field(nullable=False)
@@ -76,6 +77,10 @@ class FieldSalesSheet(RawContract):
     def _future(cls, s: pd.Series) -> pd.Series:
         return formats.not_in_future(s, _today())
 
+    @pa.dataframe_check(name="phone_format")
+    def _phone(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.phone_fits_country(df, country_column=None)
+
 
 class TradeFairSheet(RawContract):
     company_name: Series[object] = pa.Field(nullable=False)
@@ -83,14 +88,11 @@ class TradeFairSheet(RawContract):
     email: Text = pa.Field(nullable=True)
     postcode: Text = pa.Field(nullable=True)
     contact_date: Text = pa.Field(nullable=True)
+    country: Text = pa.Field(nullable=True)
 
     @pa.check("email", name="email_format")
     def _email(cls, s: pd.Series) -> pd.Series:
         return formats.is_email(s)
-
-    @pa.check("postcode", name="postcode_format")
-    def _postcode(cls, s: pd.Series) -> pd.Series:
-        return formats.is_postcode(s)
 
     @pa.check("contact_date", name="optional_date_format")
     def _date(cls, s: pd.Series) -> pd.Series:
@@ -99,6 +101,19 @@ class TradeFairSheet(RawContract):
     @pa.check("contact_date", name="date_not_in_future")
     def _future(cls, s: pd.Series) -> pd.Series:
         return formats.not_in_future(s, _today())
+
+    # postcode, phone and country are checked together: each must fit the row's country
+    @pa.dataframe_check(name="postcode_format")
+    def _postcode_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.postcode_fits_country(df)
+
+    @pa.dataframe_check(name="phone_format")
+    def _phone_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.phone_fits_country(df)
+
+    @pa.check("country", name="country_code")
+    def _country(cls, s: pd.Series) -> pd.Series:
+        return formats.is_country(s)
 
 
 class ServiceVisitSheet(RawContract):
@@ -142,10 +157,20 @@ class ReferralSheet(RawContract):
 class ChristmasCardSheet(RawContract):
     company_name: Series[object] = pa.Field(nullable=False)
     postcode: Text = pa.Field(nullable=True)
+    country: Text = pa.Field(nullable=True)
 
-    @pa.check("postcode", name="postcode_format")
-    def _postcode(cls, s: pd.Series) -> pd.Series:
-        return formats.is_postcode(s)
+    # postcode, phone and country are checked together: each must fit the row's country
+    @pa.dataframe_check(name="postcode_format")
+    def _postcode_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.postcode_fits_country(df)
+
+    @pa.dataframe_check(name="phone_format")
+    def _phone_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.phone_fits_country(df)
+
+    @pa.check("country", name="country_code")
+    def _country(cls, s: pd.Series) -> pd.Series:
+        return formats.is_country(s)
 
 
 # ------------------------------------------------------------------------- CRM export
@@ -154,18 +179,32 @@ class CrmCompany(RawContract):
     company_name: Series[object] = pa.Field(nullable=False)
     postcode: Text = pa.Field(nullable=True)
     created_at: Text = pa.Field(nullable=True)
+    country: Text = pa.Field(nullable=True)
 
     @pa.check("company_id", name="unique_key")
     def _unique(cls, s: pd.Series) -> pd.Series:
         return formats.first_occurrence(s)
 
-    @pa.check("postcode", name="postcode_format")
-    def _postcode(cls, s: pd.Series) -> pd.Series:
-        return formats.is_postcode(s)
-
     @pa.check("created_at", name="optional_date_format")
     def _date(cls, s: pd.Series) -> pd.Series:
         return formats.is_date(s)
+
+    @pa.check("created_at", name="date_not_in_future")
+    def _future(cls, s: pd.Series) -> pd.Series:
+        return formats.not_in_future(s, _today())
+
+    # postcode, phone and country are checked together: each must fit the row's country
+    @pa.dataframe_check(name="postcode_format")
+    def _postcode_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.postcode_fits_country(df)
+
+    @pa.dataframe_check(name="phone_format")
+    def _phone_country(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.phone_fits_country(df)
+
+    @pa.check("country", name="country_code")
+    def _country(cls, s: pd.Series) -> pd.Series:
+        return formats.is_country(s)
 
 
 class CrmContact(RawContract):
@@ -193,6 +232,10 @@ class CrmContact(RawContract):
     def _consent(cls, s: pd.Series) -> pd.Series:
         return formats.one_of(s, CONSENT_VALUES)
 
+    @pa.dataframe_check(name="phone_format")
+    def _phone(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.phone_fits_country(df, country_column=None)
+
 
 class CrmLead(RawContract):
     lead_id: Series[object] = pa.Field(nullable=False)
@@ -207,6 +250,10 @@ class CrmLead(RawContract):
     @pa.check("created_at", name="date_format")
     def _created(cls, s: pd.Series) -> pd.Series:
         return formats.is_date(s)
+
+    @pa.check("created_at", name="date_not_in_future")
+    def _future(cls, s: pd.Series) -> pd.Series:
+        return formats.not_in_future(s, _today())
 
     @pa.check("source_channel", name="allowed_values")
     def _source(cls, s: pd.Series) -> pd.Series:
@@ -276,21 +323,35 @@ class CrmActivity(RawContract):
     def _date(cls, s: pd.Series) -> pd.Series:
         return formats.is_date(s)
 
+    @pa.check("occurred_at", name="date_not_in_future")
+    def _future(cls, s: pd.Series) -> pd.Series:
+        return formats.not_in_future(s, _today())
+
 
 # ------------------------------------------------------------------------- ERP database
 class ErpCustomer(RawContract):
     debtor_no: Series[object] = pa.Field(nullable=False)
     legal_name: Series[object] = pa.Field(nullable=False)
     postcode: Text = pa.Field(nullable=True)
+    country: Text = pa.Field(nullable=True)
+    vat_id: Text = pa.Field(nullable=True)
     created_on: Text = pa.Field(nullable=True)
 
     @pa.check("debtor_no", name="unique_key")
     def _unique(cls, s: pd.Series) -> pd.Series:
         return formats.first_occurrence(s)
 
-    @pa.check("postcode", name="postcode_format")
-    def _postcode(cls, s: pd.Series) -> pd.Series:
-        return formats.is_postcode(s)
+    @pa.check("country", name="iso_country_code")
+    def _country(cls, s: pd.Series) -> pd.Series:
+        return formats.is_iso_country_code(s)
+
+    @pa.dataframe_check(name="postcode_format")
+    def _postcode(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.postcode_fits_country(df)
+
+    @pa.dataframe_check(name="vat_id_format")
+    def _vat(cls, df: pd.DataFrame) -> pd.Series:
+        return formats.vat_id_fits_country(df)
 
     @pa.check("created_on", name="date_not_in_future")
     def _future(cls, s: pd.Series) -> pd.Series:
@@ -310,6 +371,10 @@ class ErpSalesOrder(RawContract):
     @pa.check("order_date", name="date_format")
     def _date(cls, s: pd.Series) -> pd.Series:
         return formats.is_date(s)
+
+    @pa.check("order_date", name="date_not_in_future")
+    def _future(cls, s: pd.Series) -> pd.Series:
+        return formats.not_in_future(s, _today())
 
     @pa.check("channel_code", name="allowed_values")
     def _channel(cls, s: pd.Series) -> pd.Series:
@@ -365,6 +430,10 @@ class ErpInvoice(RawContract):
     @pa.check("invoice_date", name="date_format")
     def _date(cls, s: pd.Series) -> pd.Series:
         return formats.is_date(s)
+
+    @pa.check("invoice_date", name="date_not_in_future")
+    def _future(cls, s: pd.Series) -> pd.Series:
+        return formats.not_in_future(s, _today())
 
     @pa.check("net_amount", name="non_negative")
     def _amount(cls, s: pd.Series) -> pd.Series:

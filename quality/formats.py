@@ -7,6 +7,9 @@ import datetime as dt
 import re
 
 import pandas as pd
+import phonenumbers
+
+from resolution import normalise
 
 EMAIL = r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 # DE 5 digits; AT and CH 4 digits; Excel drops a DE leading zero, so 4 digits pass here
@@ -69,3 +72,82 @@ def one_of(series: pd.Series, allowed: set[str]) -> pd.Series:
 def first_occurrence(series: pd.Series) -> pd.Series:
     """Source keys must be unique: the first row of a key passes, repeats fail."""
     return ~series.astype("string").duplicated(keep="first") | series.isna()
+
+
+# Country-aware formats reuse resolution.normalise, so a value the contract accepts is one
+# the matching can use (one definition of a valid postcode, phone number or VAT ID).
+def _row_values(frame: pd.DataFrame, column: str, country_column: str | None) -> list[tuple[object, object]]:
+    countries = frame[country_column] if country_column and country_column in frame else pd.Series(None, index=frame.index)
+    return list(zip(frame[column], countries))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or (isinstance(value, str) and not value.strip())
+
+
+def country_of(value: object) -> str | None:
+    """ISO 3166 alpha-2 code from a code or a common name (Deutschland, Austria, CH ...)."""
+    return None if _missing(value) else normalise.country(value)
+
+
+def is_country(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: _missing(v) or country_of(v) is not None).astype(bool)
+
+
+def is_iso_country_code(series: pd.Series) -> pd.Series:
+    """Strict: an upper-case ISO 3166 alpha-2 code, as a system of record must hold it."""
+    codes = set(phonenumbers.SUPPORTED_REGIONS)
+    return series.map(lambda v: _missing(v) or (isinstance(v, str) and v in codes)).astype(bool)
+
+
+def postcode_fits_country(frame: pd.DataFrame, column: str = "postcode", country_column: str | None = "country") -> pd.Series:
+    """DE five digits (four when Excel dropped the leading zero), AT and CH four digits;
+    without a country the generic 4-5 digit form is accepted."""
+    if column not in frame:
+        return pd.Series(True, index=frame.index)
+
+    def ok(value: object, country: object) -> bool:
+        if _missing(value):
+            return True
+        code = country_of(country)
+        if code is None:
+            return bool(re.match(POSTCODE, str(value).strip(), flags=re.IGNORECASE))
+        if code not in {"DE", "AT", "CH"}:
+            return True  # other countries' postcode rules are out of scope
+        return normalise.postcode(value, code) is not None
+
+    return pd.Series([ok(v, c) for v, c in _row_values(frame, column, country_column)], index=frame.index, dtype=bool)
+
+
+VAT_PATTERNS = {"DE": r"^DE\d{9}$", "AT": r"^ATU\d{8}$", "CH": r"^CHE\d{9}$"}
+EU_VAT = r"^[A-Z]{2}[0-9A-Z]{8,12}$"
+
+
+def vat_id_fits_country(frame: pd.DataFrame, column: str = "vat_id", country_column: str | None = "country") -> pd.Series:
+    """DE + 9 digits, ATU + 8 digits, CHE + 9 digits (MWST/TVA/IVA suffix and separators
+    allowed); the prefix must be the customer's country."""
+    if column not in frame:
+        return pd.Series(True, index=frame.index)
+
+    def ok(value: object, country: object) -> bool:
+        if _missing(value):
+            return True
+        compact = re.sub(r"(MWST|TVA|IVA|VAT)$", "", re.sub(r"[\s.\-]", "", str(value).upper()))
+        code = country_of(country)
+        if code in VAT_PATTERNS:
+            return bool(re.match(VAT_PATTERNS[code], compact))
+        return bool(re.match(EU_VAT, compact))
+
+    return pd.Series([ok(v, c) for v, c in _row_values(frame, column, country_column)], index=frame.index, dtype=bool)
+
+
+def phone_fits_country(frame: pd.DataFrame, column: str = "phone", country_column: str | None = "country") -> pd.Series:
+    """A phone number that phonenumbers can parse into a possible number (national numbers
+    are read in the row's country, default DE)."""
+    if column not in frame:
+        return pd.Series(True, index=frame.index)
+    return pd.Series(
+        [_missing(v) or normalise.phone_e164(v, country_of(c)) is not None for v, c in _row_values(frame, column, country_column)],
+        index=frame.index,
+        dtype=bool,
+    )

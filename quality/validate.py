@@ -23,6 +23,7 @@ class Rule:
     name: str
     severity: str  # "error" or "warn"
     message: str
+    column: str | None = None  # for row-level checks that span columns
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +45,12 @@ def rule_for_check(check: str, rules: dict[str, Rule]) -> Rule:
         return rules["required"]
     if check.startswith(("coerce_dtype", "dtype")):
         return rules["wrong_type"]
+    if check == "field_uniqueness":
+        return rules["unique_key"]
+    if check.startswith("isin"):
+        return rules["allowed_values"]
+    if check.startswith(("greater_than", "less_than", "in_range")):
+        return rules["value_range"]
     return Rule(name=check, severity="error", message=f"Check {check} failed.")
 
 
@@ -81,11 +88,15 @@ class ValidationResult:
 VIOLATION_COLUMNS = ["row", "record_key", "rule", "severity", "column", "value", "message"]
 
 
-def validate(frame: pd.DataFrame, contract_name: str) -> ValidationResult:
+def validate(
+    frame: pd.DataFrame, contract: str | type[pa.DataFrameModel], key_column: str = "_record_key"
+) -> ValidationResult:
     """Lazy validation: every failure of every row is collected, then rows with an
-    error-severity failure are quarantined and the rest accepted."""
+    error-severity failure are quarantined and the rest accepted. `contract` is a raw
+    contract's name or any contract class (mart tables name their own key column)."""
     rules = load_rules()
-    contract = CONTRACTS[contract_name]
+    if isinstance(contract, str):
+        contract = CONTRACTS[contract]
     frame = frame.reset_index(drop=True)
     try:
         contract.validate(frame, lazy=True)
@@ -98,7 +109,7 @@ def validate(frame: pd.DataFrame, contract_name: str) -> ValidationResult:
     schema_problems = [
         f"column {row.column!r}: {row.check} ({row.failure_case})"
         for row in frame_failures.itertuples()
-        if not str(row.check).startswith(("coerce_dtype", "dtype"))
+        if not str(row.check).startswith(("coerce_dtype", "dtype", "field_uniqueness"))
     ]
 
     records = []
@@ -108,10 +119,12 @@ def validate(frame: pd.DataFrame, contract_name: str) -> ValidationResult:
         records.append(
             {
                 "row": row,
-                "record_key": frame.at[row, "_record_key"] if "_record_key" in frame else None,
+                "record_key": frame.at[row, key_column] if key_column in frame else None,
                 "rule": rule.name,
                 "severity": rule.severity,
-                "column": failure.column if isinstance(failure.column, str) else None,
+                # a dataframe-level check reports every column of a failing row: name the one
+                # the rule is about instead
+                "column": rule.column if failure.schema_context == "DataFrameSchema" else failure.column,
                 "value": None if pd.isna(failure.failure_case) else str(failure.failure_case)[:200],
                 "message": rule.message,
             }

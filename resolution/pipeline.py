@@ -11,6 +11,8 @@ Tables written:
   resolution.person_keys            every person record -> person_key and customer_key
   resolution.person_key_map / person_key_events   the same history for people
   resolution.match_runs             append-only accuracy and volume per run
+  resolution.match_run_sources      append-only per run and source entity: records, customers,
+                                    duplicates merged within the source (data-quality mart)
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ HISTORY_DDL = {
     "run_id varchar, happened_at timestamp",
     "match_runs": "run_id varchar, resolved_at timestamp, records bigint, customers bigint, review_pairs bigint, "
     "f1 double, \"precision\" double, recall double, baseline_f1 double, link_rules varchar",
+    "match_run_sources": "run_id varchar, resolved_at timestamp, source_entity varchar, records bigint, "
+    "customers bigint, duplicates_merged bigint, records_linked_across_sources bigint",
 }
 
 
@@ -49,6 +53,7 @@ class ResolutionReport:
     customers: int
     records_per_source: dict[str, int]
     merged_records_per_source: dict[str, int]
+    duplicates_merged_per_source: dict[str, int]
     link_rules: dict[str, int]
     review_pairs: pd.DataFrame
     key_events: dict[str, int]
@@ -59,6 +64,21 @@ class ResolutionReport:
     baseline_score: PairwiseScore | None = None
     person_score: PairwiseScore | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def per_source_counts(clusters: pd.DataFrame) -> pd.DataFrame:
+    """Per source entity: records, the customers they resolve to, the duplicates merged
+    within the source (records - customers) and records linked to another source."""
+    sources_per_customer = clusters.groupby("customer_key")["source_entity"].nunique()
+    linked = clusters["customer_key"].map(sources_per_customer) > 1
+    counts = (
+        clusters.assign(linked=linked)
+        .groupby("source_entity")
+        .agg(records=("record_key", "size"), customers=("customer_key", "nunique"), records_linked_across_sources=("linked", "sum"))
+        .reset_index()
+    )
+    counts["duplicates_merged"] = counts["records"] - counts["customers"]
+    return counts
 
 
 def read_decisions(path: Path = DECISIONS_PATH) -> list[Decision]:
@@ -151,11 +171,13 @@ def run_resolution(
     merged = clusters.merge(
         clusters.groupby("customer_key").size().rename("cluster_size"), left_on="customer_key", right_index=True
     )
+    source_counts = per_source_counts(clusters)
     report = ResolutionReport(
         records=len(clusters),
         customers=int(clusters["customer_key"].nunique()),
         records_per_source=clusters["source_entity"].value_counts().sort_index().to_dict(),
         merged_records_per_source=merged[merged["cluster_size"] > 1]["source_entity"].value_counts().sort_index().to_dict(),
+        duplicates_merged_per_source=dict(zip(source_counts["source_entity"], source_counts["duplicates_merged"].astype(int))),
         link_rules=clusters["link_rule"].value_counts().to_dict(),
         review_pairs=review,
         key_events=events["event"].value_counts().to_dict(),
@@ -182,6 +204,7 @@ def run_resolution(
             }
         ]
     )
+    source_rows = source_counts.assign(run_id=run_id, resolved_at=now)
     with duckdb.connect(str(warehouse)) as con:
         con.execute("begin transaction")
         try:
@@ -201,7 +224,13 @@ def run_resolution(
             con.register("frame", persons[["record_id", "person_key"]])
             con.execute("create or replace table resolution.person_key_map as select * from frame")
             con.unregister("frame")
-            for name, frame in [("customer_key_events", events), ("person_key_events", person_events), ("match_runs", run_row)]:
+            history = [
+                ("customer_key_events", events),
+                ("person_key_events", person_events),
+                ("match_runs", run_row),
+                ("match_run_sources", source_rows),
+            ]
+            for name, frame in history:
                 con.execute(f"create table if not exists resolution.{name} ({HISTORY_DDL[name]})")
                 con.register("frame", frame)
                 con.execute(f"insert into resolution.{name} by name select * from frame")

@@ -44,7 +44,38 @@ META_DDL = [
     """create table if not exists meta.rule_violations (
         load_id varchar, entity varchar, rule varchar, severity varchar, column_name varchar,
         rows bigint, message varchar)""",
+    """create table if not exists meta.field_completeness (
+        load_id varchar, entity varchar, column_name varchar, is_key_field boolean,
+        rows_read bigint, rows_filled bigint)""",
 ]
+
+
+def field_completeness(frame: pd.DataFrame, entity: SourceEntity) -> pd.DataFrame:
+    """Filled values per data column over all rows read (quarantined rows included); the
+    registry's required and key columns are the key fields."""
+    key_fields = set(entity.required) | set(entity.key)
+    columns = [c for c in frame.columns if not str(c).startswith("_")]
+    text = frame[columns].astype("string")
+    filled = (text.notna() & text.apply(lambda s: s.str.strip().ne(""))).sum()
+    return pd.DataFrame(
+        {
+            "column_name": columns,
+            "is_key_field": [c in key_fields for c in columns],
+            "rows_read": len(frame),
+            "rows_filled": [int(filled[c]) for c in columns],
+        }
+    )
+
+
+def open_quarantine_view(entity_name: str) -> str:
+    """quarantine.<entity>_open: the rows the latest successful load quarantined, i.e. what
+    the owner still has to fix. quarantine.<entity> keeps every load's rows (history); a row
+    fixed at the source loads into raw on the next run and is no longer open."""
+    return f"""create or replace view quarantine."{entity_name}_open" as
+        select * from quarantine."{entity_name}"
+        where load_id = (select load_id from meta.load_log
+                         where entity = '{entity_name}' and status = 'success'
+                         order by started_at desc limit 1)"""
 
 
 @dataclass
@@ -146,6 +177,10 @@ def write_load(
         }
     )
     rule_counts = result.rule_counts().assign(load_id=load_id, entity=entity.name)
+    completeness = field_completeness(
+        pd.concat([result.accepted, quarantined[[c for c in quarantined.columns if c in result.accepted.columns]]]),
+        entity,
+    ).assign(load_id=load_id, entity=entity.name)
 
     connection.execute("begin transaction")
     try:
@@ -174,6 +209,13 @@ def write_load(
                 "\"column\", rows, message from rule_frame"
             )
             connection.unregister("rule_frame")
+        connection.register("completeness_frame", completeness)
+        connection.execute(
+            "insert into meta.field_completeness select load_id, entity, column_name, is_key_field, "
+            "rows_read, rows_filled from completeness_frame"
+        )
+        connection.unregister("completeness_frame")
+        connection.execute(open_quarantine_view(entity.name))
         connection.execute(
             "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'success', null)",
             [

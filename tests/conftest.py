@@ -60,6 +60,7 @@ def run(tmp_path_factory):
 
     from orchestration.dbt import build_dbt_assets, dbt_project
     from orchestration.extract import build_extract_assets
+    from orchestration.quality_checks import build_mart_contract_checks
     from orchestration.resolution import build_resolution_assets
     from orchestration.settings import Settings
     from sources.demo.generator import generate
@@ -70,9 +71,15 @@ def run(tmp_path_factory):
     settings = Settings(warehouse=root / "warehouse.duckdb", sources_dir=sources, as_of_date=AS_OF.isoformat())
     mp = pytest.MonkeyPatch()
     mp.setenv("SMARTDATA_WAREHOUSE", str(settings.warehouse))
+    dbt_assets = build_dbt_assets(settings)
     try:
         result = dg.materialize(
-            [*build_extract_assets(load_registry(), settings), *build_dbt_assets(settings), build_resolution_assets(settings)],
+            [
+                *build_extract_assets(load_registry(), settings),
+                *dbt_assets,
+                build_resolution_assets(settings),
+                *build_mart_contract_checks(dbt_assets, settings),
+            ],
             resources={"dbt": DbtCliResource(project_dir=dbt_project)},
             raise_on_error=False,
         )

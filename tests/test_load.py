@@ -40,6 +40,35 @@ def test_quarantine_keeps_every_row_with_rule_and_reason(tmp_path, registry, fie
         assert counts == {"required:error": 1, "email_format:warn": 1}
 
 
+def test_a_row_fixed_at_the_source_leaves_quarantine_and_history_stays(tmp_path, registry, field_sales_rows):
+    sources = tmp_path / "sources"
+    path = write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)
+    warehouse = tmp_path / "wh.duckdb"
+    first = load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry, load_id="load1")
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select source_row, rules from quarantine.excel_field_sales_open").fetchall() == [(7, "required")]
+
+    field_sales_rows[6][0] = "Berliner Armaturen GmbH"  # the rep fills in the missing company name
+    write_workbook(path, field_sales_rows)
+    second = load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry, load_id="load2")
+
+    assert (first.rows_quarantined, second.rows_quarantined, second.rows_accepted) == (1, 0, 3)
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select count(*) from quarantine.excel_field_sales_open").fetchone()[0] == 0
+        history = con.execute("select load_id, source_row from quarantine.excel_field_sales").fetchall()
+        assert history == [("load1", 7)]
+        fixed = con.execute("select city from raw.excel_field_sales where company_name = 'Berliner Armaturen GmbH'").fetchall()
+        assert fixed == [("Berlin",)]
+        completeness = dict(con.execute(
+            "select load_id, rows_filled from meta.field_completeness where column_name = 'company_name'"
+        ).fetchall())
+        assert completeness == {"load1": 2, "load2": 3}
+        key_fields = con.execute(
+            "select column_name from meta.field_completeness where load_id = 'load2' and is_key_field"
+        ).fetchall()
+        assert key_fields == [("company_name",)]
+
+
 def test_failed_load_keeps_previous_raw_table(tmp_path, registry, field_sales_rows):
     sources = tmp_path / "sources"
     path = write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import dagster as dg
 import pytest
 
+from quality.mart_contracts import MART_CONTRACTS
 from sources.registry import load_registry
 
 pytestmark = pytest.mark.xdist_group("pipeline")
@@ -34,6 +35,8 @@ def test_run_succeeds_and_every_blocking_check_passes(run):
     assert failed == []
     contract_checks = [e for e in evaluations if e.check_name == "contract"]
     assert len(contract_checks) == len(load_registry().entities)
+    mart_checks = {e.asset_key.path[-1]: e.passed for e in evaluations if e.check_name == "pandera_contract"}
+    assert len(mart_checks) == len(MART_CONTRACTS) and all(mart_checks.values())
     assert len(evaluations) > 100  # dbt tests arrive as asset checks
 
 

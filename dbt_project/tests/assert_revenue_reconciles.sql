@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'channel_pnl_monthly'}}}) }}
 -- The channel P&L must reconcile to the ERP to the cent: per month, revenue minus credit
 -- notes in channel_pnl_monthly equals the ERP's invoices minus credit notes (read here
 -- straight from the raw table, independently of the staging and intermediate models).
