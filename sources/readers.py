@@ -25,6 +25,7 @@ from .registry import Registry, SourceEntity, SourceSystem
 PROVENANCE_COLUMNS = ["_record_key", "_source_file", "_source_sheet", "_source_row"]
 EXTRA_COLUMN = "_extra_columns"
 HEADER_SCAN_ROWS = 25
+SQL_CHUNK_ROWS = 50_000  # rows per chunk when streaming a table: bounds the memory of a load
 
 
 @dataclass
@@ -261,13 +262,14 @@ def _sql_source_error(entity: SourceEntity, location: str, exc: Exception) -> So
 
 
 def iter_sql(
-    entity: SourceEntity, url: str, since: str | None = None, chunk_size: int = 50_000
+    entity: SourceEntity, url: str, since: str | None = None, chunk_size: int | None = None
 ) -> Iterator[Extract]:
     """Stream one table (or its rows changed after `since`) over SQLAlchemy in chunks of
     `chunk_size` rows with a server-side cursor: memory stays bounded by the chunk size.
     Works with SQLite, PostgreSQL (psycopg) and MariaDB/MySQL (pymysql)."""
     safe_url = sa.engine.make_url(url).render_as_string(hide_password=True)
     location = f"{safe_url} table {entity.location}"
+    chunk_size = chunk_size or SQL_CHUNK_ROWS
     engine = None
     try:
         connect_args = {} if url.startswith("sqlite") else {"connect_timeout": 10}
@@ -334,7 +336,7 @@ def _sql_extract(entity: SourceEntity, frame: pd.DataFrame, location: str, heade
     )
 
 
-def read_sql(entity: SourceEntity, url: str, chunk_size: int = 50_000) -> Extract:
+def read_sql(entity: SourceEntity, url: str, chunk_size: int | None = None) -> Extract:
     """A whole table in one frame (for small tables and tests; loads stream with iter_sql)."""
     return combine(list(iter_sql(entity, url, chunk_size=chunk_size)))
 
