@@ -401,9 +401,7 @@ def load_entity(
                         "\"column\", rows, message from rule_frame"
                     )
                     connection.unregister("rule_frame")
-                message = None
                 if plan.tracks_watermark:
-                    message = f"{plan.mode}: {plan.reason}"
                     connection.execute("delete from meta.extract_watermarks where entity = ?", [entity.name])
                     connection.execute(
                         "insert into meta.extract_watermarks values (?, ?, ?, ?, ?, ?)",
@@ -411,11 +409,11 @@ def load_entity(
                          plan.mode, load_id, dt.datetime.now()],
                     )
                 connection.execute(
-                    "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'success', ?)",
+                    "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'success', null)",
                     [
                         load_id, entity.name, system.name, "; ".join(locations), entity.owner, entity.steward,
                         started_at, dt.datetime.now(), writer.rows_read, writer.rows_accepted,
-                        writer.rows_quarantined, writer.rows_warned, rows_skipped, message,
+                        writer.rows_quarantined, writer.rows_warned, rows_skipped,
                     ],
                 )
                 connection.execute("drop table if exists _stage_accepted")
