@@ -30,7 +30,10 @@ install:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv
 	$(UV) sync --frozen
 
+# New sample data replaces every source wholesale: start the warehouse afresh, or incremental
+# entities would merge the new data into the old by their stored watermarks.
 sample-data:
+	rm -f $(SMARTDATA_WAREHOUSE) $(SMARTDATA_WAREHOUSE).wal
 	$(RUN) python -m sources.demo --customers $(CUSTOMERS) --seed $(SEED) --out $(SMARTDATA_SOURCES_DIR)
 
 # dbt's manifest is prepared here, not at Dagster load time (prepare_if_dev only runs under dagster dev).

@@ -5,6 +5,7 @@ its contract as a blocking asset check."""
 import datetime
 
 import dagster as dg
+from pydantic import Field
 
 from sources.errors import SourceError
 from sources.load import LoadReport, load_entity
@@ -12,7 +13,15 @@ from sources.registry import Registry, SourceEntity, SourceSystem
 
 from .settings import Settings
 
-KIND_TAGS = {"excel": "excel", "csv": "csv", "sql": "sql"}
+KIND_TAGS = {"excel": "excel", "csv": "csv", "sql": "sql", "hubspot": "hubspot"}
+
+
+class ExtractConfig(dg.Config):
+    """Run config of an extract asset."""
+
+    full_refresh: bool = Field(
+        default=False, description="Read an incremental entity whole (replaces raw, finds deleted rows)."
+    )
 
 
 def raw_asset_key(entity_name: str) -> dg.AssetKey:
@@ -69,15 +78,18 @@ def _schema_drift_check_result(entity: SourceEntity, report: LoadReport) -> dg.A
     )
 
 
-def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Settings) -> dg.AssetsDefinition:
+def build_extract_asset(
+    entity: SourceEntity, system: SourceSystem, settings: Settings, registry: Registry | None = None
+) -> dg.AssetsDefinition:
     key = raw_asset_key(entity.name)
+    registry_kind = registry.kind_of(entity) if registry else system.kind
 
     @dg.asset(
         key=key,
         name=None,
         group_name=f"source_{system.name}",
         owners=[entity.owner],
-        kinds={KIND_TAGS[system.kind], "pandas", "duckdb"},
+        kinds={KIND_TAGS[registry_kind], "pandas", "duckdb"},
         description=f"{entity.description}\n\nLocation: `{entity.location}`. Contract: `{entity.contract}`. "
         f"Steward: {entity.steward}.",
         metadata={"location": entity.location, "contract": entity.contract, "steward": entity.steward},
@@ -100,13 +112,15 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
         ],
         pool="duckdb_warehouse",
     )
-    def extract(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def extract(context: dg.AssetExecutionContext, config: ExtractConfig) -> dg.MaterializeResult:
         try:
             report = load_entity(
                 entity.name,
                 warehouse=settings.warehouse,
                 sources_dir=settings.sources_dir,
+                registry=registry,
                 load_id=context.run.run_id[:12],
+                full_refresh=config.full_refresh,
             )
         except SourceError as exc:
             # Fails this asset only; the raw table keeps the last good load.
@@ -122,7 +136,14 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
             "quarantine_table": f"quarantine.{entity.name}",
             "owner": entity.owner,
             "steward": entity.steward,
+            "extract_mode": f"{report.mode}: {report.mode_reason}",
         }
+        if report.watermark is not None:
+            metadata["watermark"] = report.watermark
+        if report.reconciliation:
+            metadata["reconciliation"] = dg.MetadataValue.json(report.reconciliation)
+        if report.requests is not None:
+            metadata["api_requests"] = report.requests
         if report.source_updated_at is not None:
             # freshness checks judge the source's own age, not when we last read it
             updated = report.source_updated_at
@@ -142,7 +163,7 @@ def build_extract_asset(entity: SourceEntity, system: SourceSystem, settings: Se
 
 
 def build_extract_assets(registry: Registry, settings: Settings) -> list[dg.AssetsDefinition]:
-    return [build_extract_asset(e, registry.system_of(e), settings) for e in registry.entities.values()]
+    return [build_extract_asset(e, registry.system_of(e), settings, registry) for e in registry.entities.values()]
 
 
 def build_source_freshness_checks(registry: Registry) -> list[dg.AssetChecksDefinition]:

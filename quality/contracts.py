@@ -28,6 +28,9 @@ ACTIVITY_TYPES = {"call", "email", "meeting", "visit", "note", "newsletter"}
 TEAMS = {"marketing", "sales", "service"}
 CHANNEL_CODES = {"FS", "IS", "WEB", "MKT", "DIST", "EDI"}
 DOC_TYPES = {"INV", "CRN"}
+SHOP_STATUSES = {"transferred", "cancelled"}
+PAYMENT_METHODS = {"invoice", "prepayment", "credit_card", "paypal"}
+DEVICES = {"desktop", "mobile", "tablet"}
 
 Text = Optional[Series[object]]
 
@@ -461,11 +464,53 @@ class ErpChannelCost(RawContract):
         return formats.one_of(s, CHANNEL_CODES)
 
 
+# ------------------------------------------------------------------------- web shop export
+class WebshopOrder(RawContract):
+    shop_order_id: Series[object] = pa.Field(nullable=False)
+    ordered_at: Series[object] = pa.Field(nullable=False)
+    status: Series[object] = pa.Field(nullable=False)
+    payment_method: Text = pa.Field(nullable=True)
+    device: Text = pa.Field(nullable=True)
+    basket_net: Text = pa.Field(nullable=True)
+
+    @pa.check("shop_order_id", name="unique_key")
+    def _unique(cls, s: pd.Series) -> pd.Series:
+        return formats.first_occurrence(s)
+
+    @pa.check("ordered_at", name="date_format")
+    def _date(cls, s: pd.Series) -> pd.Series:
+        return formats.is_date(s)
+
+    @pa.check("status", name="allowed_values")
+    def _status(cls, s: pd.Series) -> pd.Series:
+        return formats.one_of(s, SHOP_STATUSES)
+
+    @pa.check("payment_method", name="allowed_values")
+    def _payment(cls, s: pd.Series) -> pd.Series:
+        return formats.one_of(s, PAYMENT_METHODS)
+
+    @pa.check("device", name="allowed_values")
+    def _device(cls, s: pd.Series) -> pd.Series:
+        return formats.one_of(s, DEVICES)
+
+    @pa.check("basket_net", name="optional_amount_format")
+    def _amount(cls, s: pd.Series) -> pd.Series:
+        return formats.is_amount(s)
+
+    @pa.dataframe_check(name="transferred_order_has_erp_order")
+    def _transferred(cls, df: pd.DataFrame) -> pd.Series:
+        transferred = df["status"].astype("string").str.lower().eq("transferred").fillna(False)
+        if "erp_order_no" not in df:
+            return ~transferred
+        return ~(transferred & df["erp_order_no"].isna())
+
+
 CONTRACTS: dict[str, type[RawContract]] = {
     model.__name__: model
     for model in [
         FieldSalesSheet, TradeFairSheet, ServiceVisitSheet, ReferralSheet, ChristmasCardSheet,
         CrmCompany, CrmContact, CrmLead, CrmDeal, CrmActivity,
         ErpCustomer, ErpSalesOrder, ErpOrderLine, ErpProduct, ErpInvoice, ErpChannelCost,
+        WebshopOrder,
     ]
 }

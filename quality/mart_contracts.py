@@ -286,6 +286,23 @@ class DataQualityLoads(MartContract):
         return ok | (df["rows_read"] == df["rows_accepted"] + df["rows_quarantined"])
 
 
+class WebshopOrdersMonthly(MartContract):
+    month: Series[pa.DateTime] = pa.Field(nullable=False, unique=True, coerce=True)
+    shop_orders: Series[float] = Count()
+    transferred_orders: Series[float] = Count()
+    cancelled_orders: Series[float] = Count()
+    transferred_orders_in_erp: Series[float] = Count()
+    erp_web_orders: Series[float] = Count()
+    cancellation_rate: Series[float] = Share()
+    mobile_share: Series[float] = Share()
+
+    @pa.dataframe_check(name="funnel_narrows")
+    def _narrows(cls, df: pd.DataFrame) -> pd.Series:
+        return (df["transferred_orders"] + df["cancelled_orders"] <= df["shop_orders"]) & (
+            df["transferred_orders_in_erp"] <= df["transferred_orders"]
+        )
+
+
 class DataQualityRuleViolations(MartContract):
     load_rule_key: Series[object] = Key()
     entity: Series[object] = Required()
@@ -321,6 +338,7 @@ MART_CONTRACTS: dict[str, type[MartContract]] = {
     "contact_pressure": ContactPressure,
     "contact_pressure_by_contact": ContactPressureByContact,
     "address_list": AddressList,
+    "webshop_orders_monthly": WebshopOrdersMonthly,
     "data_quality_loads": DataQualityLoads,
     "data_quality_rule_violations": DataQualityRuleViolations,
     "data_quality_completeness": DataQualityCompleteness,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import uuid
 from dataclasses import dataclass, field
@@ -18,10 +19,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from quality.validate import ValidationResult, sample_failures_markdown, validate
+from quality.validate import ValidationResult, load_rules, sample_failures_markdown, validate
 
 from .errors import SourceError
-from .readers import read_entity
+from .readers import iter_entity
 from .registry import Registry, SourceEntity, default_sources_dir, default_warehouse_path, load_registry
 
 QUARANTINE_COLUMNS = """
@@ -47,6 +48,10 @@ META_DDL = [
     """create table if not exists meta.field_completeness (
         load_id varchar, entity varchar, column_name varchar, is_key_field boolean,
         rows_read bigint, rows_filled bigint)""",
+    # one row per incrementally read entity, written in the same transaction as its raw load
+    """create table if not exists meta.extract_watermarks (
+        entity varchar, watermark varchar, last_full_load_at timestamp, last_mode varchar,
+        load_id varchar, updated_at timestamp)""",
 ]
 
 
@@ -68,14 +73,29 @@ def field_completeness(frame: pd.DataFrame, entity: SourceEntity) -> pd.DataFram
 
 
 def open_quarantine_view(entity_name: str) -> str:
-    """quarantine.<entity>_open: the rows the latest successful load quarantined, i.e. what
-    the owner still has to fix. quarantine.<entity> keeps every load's rows (history); a row
-    fixed at the source loads into raw on the next run and is no longer open."""
+    """quarantine.<entity>_open: what the owner still has to fix. quarantine.<entity> keeps
+    every load's rows (history). A row is open while it was quarantined at or after the
+    entity's last full read (which re-reads every row) and no later load accepted its key:
+    a row fixed at the source loads into raw on the next run and leaves this view."""
     return f"""create or replace view quarantine."{entity_name}_open" as
-        select * from quarantine."{entity_name}"
-        where load_id = (select load_id from meta.load_log
-                         where entity = '{entity_name}' and status = 'success'
-                         order by started_at desc limit 1)"""
+        with last_full_read as (
+            select coalesce(
+                (select last_full_load_at from meta.extract_watermarks where entity = '{entity_name}'),
+                (select max(started_at) from meta.load_log where entity = '{entity_name}' and status = 'success')
+            ) as started_at
+        ),
+        latest_per_key as (
+            select *, row_number() over (partition by record_key order by loaded_at desc) as recency
+            from quarantine."{entity_name}"
+        )
+        select q.* exclude (recency)
+        from latest_per_key as q
+        where q.recency = 1
+          and q.loaded_at >= (select started_at from last_full_read)
+          and not exists (
+              select 1 from raw."{entity_name}" as r
+              where r._record_key = q.record_key and r._loaded_at > q.loaded_at
+          )"""
 
 
 @dataclass
@@ -96,6 +116,12 @@ class LoadReport:
     # per file or table: header columns added and removed since the last successful load
     schema_drift: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     source_updated_at: dt.datetime | None = None
+    mode: str = "full"  # or "incremental" (rows changed after `since`, merged by key)
+    mode_reason: str = ""
+    since: str | None = None
+    watermark: str | None = None  # stored for the next incremental read
+    reconciliation: dict[str, int] = field(default_factory=dict)  # full read of an incremental entity
+    requests: int | None = None  # API requests made
 
     @property
     def error_rate(self) -> float:
@@ -144,24 +170,10 @@ def schema_drift(before: dict[str, list[str]], now: dict[str, list[str]]) -> dic
     return drift
 
 
-def write_load(
-    connection: duckdb.DuckDBPyConnection,
-    entity: SourceEntity,
-    system: str,
-    result: ValidationResult,
-    load_id: str,
-    started_at: dt.datetime,
-    locations: list[str],
-    rows_skipped: int,
-    headers: dict[str, list[str]] | None = None,
-) -> None:
-    loaded_at = dt.datetime.now()
-    accepted = result.accepted.copy()
-    accepted["_load_id"] = load_id
-    accepted["_loaded_at"] = loaded_at
+def _quarantine_rows(result: ValidationResult, load_id: str, loaded_at: dt.datetime) -> pd.DataFrame:
     quarantined = result.quarantined
     data_columns = [c for c in quarantined.columns if c not in ("_rules", "_reason", "_violations")]
-    quarantine_rows = pd.DataFrame(
+    return pd.DataFrame(
         {
             "load_id": load_id,
             "loaded_at": loaded_at,
@@ -176,58 +188,192 @@ def write_load(
             if len(quarantined) else pd.Series(dtype=object),
         }
     )
-    rule_counts = result.rule_counts().assign(load_id=load_id, entity=entity.name)
-    completeness = field_completeness(
-        pd.concat([result.accepted, quarantined[[c for c in quarantined.columns if c in result.accepted.columns]]]),
-        entity,
-    ).assign(load_id=load_id, entity=entity.name)
 
-    connection.execute("begin transaction")
+
+def _quarantine_repeated_keys(result: ValidationResult, seen: set[str]) -> ValidationResult:
+    """A key already loaded from an earlier chunk of the same read breaks unique_key too
+    (the contract sees one chunk at a time)."""
+    if not len(result.accepted):
+        return result
+    repeated = result.accepted["_record_key"].astype(str).isin(seen)
+    seen.update(result.accepted.loc[~repeated, "_record_key"].astype(str))
+    if not repeated.any():
+        return result
+    rule = load_rules()["unique_key"]
+    moved = result.accepted[repeated].copy()
+    moved["_rules"] = rule.name
+    moved["_reason"] = [f"_record_key: {rule.message} (value {k!r})" for k in moved["_record_key"]]
+    moved["_violations"] = [
+        json.dumps([{"rule": rule.name, "column": "_record_key", "value": k}], ensure_ascii=False) for k in moved["_record_key"]
+    ]
+    extra = pd.DataFrame({
+        "row": moved.index, "record_key": moved["_record_key"], "rule": rule.name, "severity": rule.severity,
+        "column": "_record_key", "value": moved["_record_key"], "message": rule.message,
+    })
+    return ValidationResult(
+        accepted=result.accepted[~repeated],
+        quarantined=pd.concat([result.quarantined, moved]),
+        violations=pd.concat([result.violations, extra], ignore_index=True),
+        schema_problems=result.schema_problems,
+    )
+
+
+@dataclass(frozen=True)
+class ExtractPlan:
+    """How this load reads the entity: `full` (whole source, replaces raw) or `incremental`
+    (rows changed after `since`, merged by key into raw)."""
+
+    mode: str
+    since: str | None
+    reason: str
+    tracks_watermark: bool
+    last_full_load_at: dt.datetime | None = None
+
+
+def _later(a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a or b
     try:
-        ensure_meta(connection)
-        connection.register("accepted_frame", accepted)
-        connection.execute(
-            f'create or replace table raw."{entity.name}" as select {_sql_select(accepted)} from accepted_frame'
-        )
-        connection.unregister("accepted_frame")
+        return a if pd.Timestamp(a) >= pd.Timestamp(b) else b
+    except (ValueError, TypeError):
+        return max(a, b)
+
+
+def _table_exists(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchone()[0])
+
+
+def plan_extract(
+    connection: duckdb.DuckDBPyConnection, registry: Registry, entity: SourceEntity, full_refresh: bool, now: dt.datetime
+) -> ExtractPlan:
+    """Incremental after the stored watermark, unless a full read is asked for, due (periodic
+    reconciliation, which also finds deleted rows) or there is nothing to build on."""
+    tracks = entity.incremental and registry.kind_of(entity) in ("sql", "hubspot")
+    if not tracks:
+        return ExtractPlan("full", None, "whole source", False)
+    if full_refresh:
+        return ExtractPlan("full", None, "full refresh requested", True)
+    state = connection.execute(
+        "select watermark, last_full_load_at from meta.extract_watermarks where entity = ?", [entity.name]
+    ).fetchone()
+    if state is None or state[0] is None or not _table_exists(connection, "raw", entity.name):
+        return ExtractPlan("full", None, "first load (no watermark yet)", True)
+    days = registry.system_of(entity).full_reconciliation_days
+    if days and (state[1] is None or now - state[1] >= dt.timedelta(days=days)):
+        return ExtractPlan("full", None, f"periodic full reconciliation (every {days} days)", True)
+    return ExtractPlan("incremental", state[0], f"rows changed after {state[0]}", True, state[1])
+
+
+class _LoadWriter:
+    """Writes one load chunk by chunk inside the caller's transaction: accepted rows to a
+    temporary stage, quarantined rows straight to quarantine.<entity>; `finish` replaces or
+    merges raw.<entity> and writes the bookkeeping."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, entity: SourceEntity, load_id: str) -> None:
+        self.connection, self.entity, self.load_id = connection, entity, load_id
+        self.loaded_at = dt.datetime.now()
+        self.rows_read = self.rows_accepted = self.rows_quarantined = self.rows_warned = 0
+        self.rule_counts: list[pd.DataFrame] = []
+        self.failures_markdown = "No rule violations."
+        self.preview: pd.DataFrame | None = None
+        self.completeness: list[pd.DataFrame] = []
+        self.staged = False
+        connection.execute("drop table if exists _stage_accepted")
+        connection.execute("drop table if exists _stage_keys")
+        connection.execute("create temp table _stage_keys (_record_key varchar)")
         connection.execute(f'create table if not exists quarantine."{entity.name}" ({QUARANTINE_COLUMNS})')
+
+    def add(self, result: ValidationResult) -> None:
+        accepted = result.accepted.copy()
+        accepted["_load_id"] = self.load_id
+        accepted["_loaded_at"] = self.loaded_at
+        con = self.connection
+        con.register("accepted_frame", accepted)
+        if self.staged:
+            con.execute(f"insert into _stage_accepted by name select {_sql_select(accepted)} from accepted_frame")
+        else:
+            con.execute(f"create temp table _stage_accepted as select {_sql_select(accepted)} from accepted_frame")
+            self.staged = True
+        con.unregister("accepted_frame")
+        keys = pd.DataFrame({"_record_key": pd.concat(
+            [result.accepted.get("_record_key", pd.Series(dtype=object)),
+             result.quarantined.get("_record_key", pd.Series(dtype=object))]).astype(str)})
+        con.register("keys_frame", keys)
+        con.execute("insert into _stage_keys select _record_key from keys_frame")
+        con.unregister("keys_frame")
+        quarantine_rows = _quarantine_rows(result, self.load_id, self.loaded_at)
         if len(quarantine_rows):
-            connection.register("quarantine_frame", quarantine_rows)
-            connection.execute(f'insert into quarantine."{entity.name}" select * from quarantine_frame')
-            connection.unregister("quarantine_frame")
-        header_rows = [
-            (load_id, entity.name, source_file, position, header)
-            for source_file, columns in (headers or {}).items()
-            for position, header in enumerate(columns)
-        ]
-        if header_rows:
-            connection.executemany("insert into meta.source_columns values (?, ?, ?, ?, ?)", header_rows)
-        if len(rule_counts):
-            connection.register("rule_frame", rule_counts)
-            connection.execute(
-                "insert into meta.rule_violations select load_id, entity, rule, severity, "
-                "\"column\", rows, message from rule_frame"
-            )
-            connection.unregister("rule_frame")
-        connection.register("completeness_frame", completeness)
-        connection.execute(
-            "insert into meta.field_completeness select load_id, entity, column_name, is_key_field, "
-            "rows_read, rows_filled from completeness_frame"
+            con.register("quarantine_frame", quarantine_rows)
+            con.execute(f'insert into quarantine."{self.entity.name}" select * from quarantine_frame')
+            con.unregister("quarantine_frame")
+        read = pd.concat([result.accepted, result.quarantined[[c for c in result.quarantined if c in result.accepted]]])
+        self.completeness.append(field_completeness(read, self.entity))
+        self.rows_read += result.rows_read
+        self.rows_accepted += len(result.accepted)
+        self.rows_quarantined += len(result.quarantined)
+        self.rows_warned += result.rows_warned
+        if len(result.violations):
+            self.rule_counts.append(result.rule_counts())
+            if self.failures_markdown == "No rule violations.":
+                self.failures_markdown = sample_failures_markdown(result)
+        if self.preview is None:
+            self.preview = result.accepted.head(5)
+
+    def total_rule_counts(self) -> pd.DataFrame:
+        if not self.rule_counts:
+            return pd.DataFrame(columns=["rule", "severity", "column", "rows", "message"])
+        return (
+            pd.concat(self.rule_counts).groupby(["rule", "severity", "column", "message"], dropna=False)["rows"].sum()
+            .reset_index()[["rule", "severity", "column", "rows", "message"]]
+            .sort_values(["severity", "rows"], ascending=[True, False]).reset_index(drop=True)
         )
-        connection.unregister("completeness_frame")
-        connection.execute(open_quarantine_view(entity.name))
-        connection.execute(
-            "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'success', null)",
-            [
-                load_id, entity.name, system, "; ".join(locations), entity.owner, entity.steward,
-                started_at, dt.datetime.now(), result.rows_read, len(result.accepted),
-                len(result.quarantined), result.rows_warned, rows_skipped,
-            ],
+
+    def total_completeness(self) -> pd.DataFrame:
+        if not self.completeness:
+            return pd.DataFrame(columns=["column_name", "is_key_field", "rows_read", "rows_filled"])
+        return (
+            pd.concat(self.completeness)
+            .groupby(["column_name", "is_key_field"], as_index=False)[["rows_read", "rows_filled"]]
+            .sum()
         )
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise
+
+    def reconcile(self) -> dict[str, int]:
+        """Before a full read replaces raw: rows gone from the source, rows changed and new."""
+        con, raw = self.connection, f'raw."{self.entity.name}"'
+        if not _table_exists(con, "raw", self.entity.name):
+            return {}
+        raw_columns = {r[0] for r in con.execute(f"select column_name from (describe {raw})").fetchall()}
+        stage_columns = [r[0] for r in con.execute("select column_name from (describe _stage_accepted)").fetchall()]
+        data = [c for c in stage_columns if c in raw_columns and c not in ("_load_id", "_loaded_at")]
+        differs = " or ".join(
+            f'cast(s."{c}" as varchar) is distinct from cast(r."{c}" as varchar)' for c in data
+        ) or "false"
+        deleted = con.execute(
+            f"select count(*) from {raw} where _record_key not in (select _record_key from _stage_keys)"
+        ).fetchone()[0]
+        changed = con.execute(
+            f"select count(*) from _stage_accepted s join {raw} r using (_record_key) where {differs}"
+        ).fetchone()[0]
+        new = con.execute(
+            f"select count(*) from _stage_accepted where _record_key not in (select _record_key from {raw})"
+        ).fetchone()[0]
+        return {"rows_deleted": int(deleted), "rows_changed": int(changed), "rows_new": int(new)}
+
+    def write_raw(self, mode: str) -> None:
+        con, raw = self.connection, f'raw."{self.entity.name}"'
+        if not self.staged:  # nothing read at all: an empty incremental read changes nothing
+            return
+        if mode == "incremental" and _table_exists(con, "raw", self.entity.name):
+            raw_columns = {r[0] for r in con.execute(f"select column_name from (describe {raw})").fetchall()}
+            for name, type_ in con.execute("select column_name, column_type from (describe _stage_accepted)").fetchall():
+                if name not in raw_columns:  # a new source column: keep it (schema_drift names it)
+                    con.execute(f'alter table {raw} add column "{name}" {type_}')
+            con.execute(f"delete from {raw} where _record_key in (select _record_key from _stage_keys)")
+            con.execute(f"insert into {raw} by name select * from _stage_accepted")
+        else:
+            con.execute(f"create or replace table {raw} as select * from _stage_accepted")
 
 
 def record_failure(
@@ -250,7 +396,11 @@ def load_entity(
     sources_dir: Path | None = None,
     registry: Registry | None = None,
     load_id: str | None = None,
+    full_refresh: bool = False,
 ) -> LoadReport:
+    """Read, validate and write one entity in one warehouse transaction: a read or contract
+    failure part-way (a database that goes away, a malformed API page) leaves raw, quarantine,
+    meta and the watermark as they were."""
     registry = registry or load_registry()
     entity = registry.entities[entity_name]
     system = registry.system_of(entity)
@@ -260,38 +410,110 @@ def load_entity(
     started_at = dt.datetime.now()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
-        extract = read_entity(registry, entity, sources_dir)
-        result = validate(extract.frame, entity.contract)
-        if result.schema_problems:
-            raise SourceError(
-                "does not match its contract: " + "; ".join(result.schema_problems),
-                entity=entity.name, owner=entity.owner_label, location="; ".join(extract.locations),
-            )
+        with duckdb.connect(str(warehouse)) as connection:
+            ensure_meta(connection)
+            plan = plan_extract(connection, registry, entity, full_refresh, started_at)
+            before = previous_headers(connection, entity.name)
+            previous_watermark = plan.since
+            connection.execute("begin transaction")
+            try:
+                writer = _LoadWriter(connection, entity, load_id)
+                seen: set[str] = set()
+                locations: list[str] = []
+                headers: dict[str, list[str]] = {}
+                skipped: dict[str, int] = {}
+                unknown: dict[str, list[str]] = {}
+                rows_skipped, updated_at, newest, requests = 0, None, previous_watermark, None
+                for extract in iter_entity(registry, entity, sources_dir, plan.since):
+                    result = validate(extract.frame, entity.contract)
+                    if result.schema_problems:
+                        raise SourceError(
+                            "does not match its contract: " + "; ".join(result.schema_problems),
+                            entity=entity.name, owner=entity.owner_label, location="; ".join(extract.locations),
+                        )
+                    writer.add(_quarantine_repeated_keys(result, seen))
+                    locations += [loc for loc in extract.locations if loc not in locations]
+                    headers.update(extract.headers)
+                    unknown.update(extract.unknown_columns)
+                    rows_skipped += extract.rows_skipped
+                    for reason, count in extract.skipped_reasons.items():
+                        skipped[reason] = skipped.get(reason, 0) + count
+                    if extract.source_updated_at is not None:
+                        updated_at = max(filter(None, [updated_at, extract.source_updated_at]))
+                    newest = _later(newest, extract.newest_change)
+                    requests = extract.requests if extract.requests is not None else requests
+                reconciliation = writer.reconcile() if plan.mode == "full" and plan.tracks_watermark else {}
+                writer.write_raw(plan.mode)
+                header_rows = [
+                    (load_id, entity.name, source_file, position, header)
+                    for source_file, columns in headers.items()
+                    for position, header in enumerate(columns)
+                ]
+                if header_rows:
+                    connection.executemany("insert into meta.source_columns values (?, ?, ?, ?, ?)", header_rows)
+                rule_counts = writer.total_rule_counts()
+                if len(rule_counts):
+                    connection.register("rule_frame", rule_counts.assign(load_id=load_id, entity=entity.name))
+                    connection.execute(
+                        "insert into meta.rule_violations select load_id, entity, rule, severity, "
+                        "\"column\", rows, message from rule_frame"
+                    )
+                    connection.unregister("rule_frame")
+                completeness = writer.total_completeness().assign(load_id=load_id, entity=entity.name)
+                connection.register("completeness_frame", completeness)
+                connection.execute(
+                    "insert into meta.field_completeness select load_id, entity, column_name, is_key_field, "
+                    "rows_read, rows_filled from completeness_frame"
+                )
+                connection.unregister("completeness_frame")
+                if plan.tracks_watermark:
+                    connection.execute("delete from meta.extract_watermarks where entity = ?", [entity.name])
+                    connection.execute(
+                        "insert into meta.extract_watermarks values (?, ?, ?, ?, ?, ?)",
+                        [entity.name, newest, started_at if plan.mode == "full" else plan.last_full_load_at,
+                         plan.mode, load_id, dt.datetime.now()],
+                    )
+                connection.execute(
+                    "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'success', null)",
+                    [
+                        load_id, entity.name, system.name, "; ".join(locations), entity.owner, entity.steward,
+                        started_at, dt.datetime.now(), writer.rows_read, writer.rows_accepted,
+                        writer.rows_quarantined, writer.rows_warned, rows_skipped,
+                    ],
+                )
+                if _table_exists(connection, "raw", entity.name):
+                    connection.execute(open_quarantine_view(entity.name))
+                connection.execute("drop table if exists _stage_accepted")
+                connection.execute("drop table if exists _stage_keys")
+                connection.execute("commit")
+            except BaseException:
+                connection.execute("rollback")
+                raise
     except SourceError as exc:
         record_failure(warehouse, entity, system.name, load_id, started_at, str(exc))
         raise
-    with duckdb.connect(str(warehouse)) as connection:
-        drift = schema_drift(previous_headers(connection, entity.name), extract.headers)
-        write_load(
-            connection, entity, system.name, result, load_id, started_at, extract.locations,
-            extract.rows_skipped, extract.headers,
-        )
     return LoadReport(
         entity=entity.name,
         load_id=load_id,
-        locations=extract.locations,
-        rows_read=result.rows_read,
-        rows_accepted=len(result.accepted),
-        rows_quarantined=len(result.quarantined),
-        rows_warned=result.rows_warned,
-        rows_skipped=extract.rows_skipped,
-        skipped_reasons=extract.skipped_reasons,
-        rule_counts=result.rule_counts(),
-        failures_markdown=sample_failures_markdown(result),
-        unknown_columns=extract.unknown_columns,
-        preview=result.accepted.head(5),
-        schema_drift=drift,
-        source_updated_at=extract.source_updated_at,
+        locations=locations,
+        rows_read=writer.rows_read,
+        rows_accepted=writer.rows_accepted,
+        rows_quarantined=writer.rows_quarantined,
+        rows_warned=writer.rows_warned,
+        rows_skipped=rows_skipped,
+        skipped_reasons=skipped,
+        rule_counts=rule_counts,
+        failures_markdown=writer.failures_markdown,
+        unknown_columns=unknown,
+        preview=writer.preview,
+        schema_drift=schema_drift(before, headers),
+        source_updated_at=updated_at,
+        mode=plan.mode,
+        mode_reason=plan.reason,
+        since=plan.since,
+        watermark=newest if plan.tracks_watermark else None,
+        reconciliation=reconciliation,
+        requests=requests,
     )
 
 
@@ -300,12 +522,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("entities", nargs="*", help="entity names (default: all in the registry)")
     parser.add_argument("--warehouse", type=Path, default=None)
     parser.add_argument("--sources-dir", type=Path, default=None)
+    parser.add_argument("--full-refresh", action="store_true", help="read incremental entities whole")
     args = parser.parse_args(argv)
     registry = load_registry()
     failed = 0
     for name in args.entities or list(registry.entities):
         try:
-            report = load_entity(name, warehouse=args.warehouse, sources_dir=args.sources_dir, registry=registry)
+            report = load_entity(name, warehouse=args.warehouse, sources_dir=args.sources_dir, registry=registry,
+                                 full_refresh=args.full_refresh)
         except SourceError as exc:
             failed += 1
             print(f"FAILED {exc}", file=sys.stderr)

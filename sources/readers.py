@@ -11,18 +11,21 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 import sqlalchemy as sa
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .errors import SourceError
-from .registry import Registry, SourceEntity
+from .registry import Registry, SourceEntity, SourceSystem
 
 PROVENANCE_COLUMNS = ["_record_key", "_source_file", "_source_sheet", "_source_row"]
 EXTRA_COLUMN = "_extra_columns"
 HEADER_SCAN_ROWS = 25
+SQL_CHUNK_ROWS = 50_000  # rows per chunk when streaming a table: bounds the memory of a load
 
 
 @dataclass
@@ -38,6 +41,10 @@ class Extract:
     headers: dict[str, list[str]] = field(default_factory=dict)
     # When the source itself last changed: newest file modification, or newest updated_at value.
     source_updated_at: dt.datetime | None = None
+    # The newest change marker as the source writes it (SQL updated_at_column, HubSpot
+    # hs_lastmodifieddate): the next incremental read starts after it.
+    newest_change: str | None = None
+    requests: int | None = None  # API requests made (HubSpot)
 
 
 def _normalise_header(text: object) -> str:
@@ -221,63 +228,147 @@ def read_csv(entity: SourceEntity, path: Path) -> Extract:
     )
 
 
-def read_sql(entity: SourceEntity, url: str, chunk_size: int = 200_000) -> Extract:
-    """Read one table over SQLAlchemy (SQLite, PostgreSQL, MariaDB ...)."""
+def _normalise_sql_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same raw shape from every database: DECIMAL as float (as SQLite returns NUMERIC),
+    dates and timestamps as ISO text (as the demo's SQLite stores them)."""
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            frame[column] = series.map(lambda v: None if pd.isna(v) else v.isoformat(sep=" ")).astype(object)
+            continue
+        if series.dtype != object:
+            continue
+        sample = series.dropna()
+        if sample.empty:
+            continue
+        first = sample.iloc[0]
+        if isinstance(first, Decimal):
+            frame[column] = pd.to_numeric(series.map(lambda v: None if v is None else float(v)), errors="coerce")
+        elif isinstance(first, (dt.datetime, dt.date)):
+            frame[column] = series.map(
+                lambda v: v.isoformat(sep=" ") if isinstance(v, dt.datetime) else (v.isoformat() if v is not None else None)
+            )
+    return frame
+
+
+def _sql_source_error(entity: SourceEntity, location: str, exc: Exception) -> SourceError:
+    if isinstance(exc, sa.exc.NoSuchTableError):
+        return SourceError("table not found", entity=entity.name, owner=entity.owner_label, location=location)
+    detail = str(exc.orig if getattr(exc, "orig", None) is not None else exc).splitlines()[0][:300]
+    return SourceError(
+        f"database error: {type(exc).__name__}: {detail}",
+        entity=entity.name, owner=entity.owner_label, location=location,
+    )
+
+
+def iter_sql(
+    entity: SourceEntity, url: str, since: str | None = None, chunk_size: int | None = None
+) -> Iterator[Extract]:
+    """Stream one table (or its rows changed after `since`) over SQLAlchemy in chunks of
+    `chunk_size` rows with a server-side cursor: memory stays bounded by the chunk size.
+    Works with SQLite, PostgreSQL (psycopg) and MariaDB/MySQL (pymysql)."""
     safe_url = sa.engine.make_url(url).render_as_string(hide_password=True)
     location = f"{safe_url} table {entity.location}"
+    chunk_size = chunk_size or SQL_CHUNK_ROWS
+    engine = None
     try:
-        engine = sa.create_engine(url)
+        connect_args = {} if url.startswith("sqlite") else {"connect_timeout": 10}
+        engine = sa.create_engine(url, connect_args=connect_args, poolclass=sa.pool.NullPool)
         with engine.connect() as connection:
             table = sa.Table(entity.location, sa.MetaData(), autoload_with=connection)
-            chunks = list(pd.read_sql(sa.select(table), connection, chunksize=chunk_size))
-    except sa.exc.NoSuchTableError as exc:
-        raise SourceError(
-            "table not found", entity=entity.name, owner=entity.owner_label, location=location,
-        ) from exc
+            headers = {entity.location: [f"{c.name} {c.type}" for c in table.columns]}
+            missing = _missing_required(entity, {c.name for c in table.columns})
+            if missing:
+                raise SourceError(
+                    f"required column {missing[0]!r} not in the table", entity=entity.name,
+                    owner=entity.owner_label, location=location, column=missing[0],
+                )
+            query = sa.select(table)
+            if since is not None:
+                query = query.where(table.c[entity.updated_at_column] > _bind_like(table.c[entity.updated_at_column], since))
+            streaming = connection.execution_options(stream_results=True, max_row_buffer=chunk_size)
+            produced = False
+            for chunk in pd.read_sql(query, streaming, chunksize=chunk_size):
+                produced = True
+                yield _sql_extract(entity, _normalise_sql_chunk(chunk), location, headers)
+            if not produced:
+                empty = pd.DataFrame({c.name: pd.Series(dtype=object) for c in table.columns})
+                yield _sql_extract(entity, empty, location, headers)
+    except SourceError:
+        raise
     except sa.exc.SQLAlchemyError as exc:
-        raise SourceError(
-            f"database error: {type(exc).__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc)[:300]}",
-            entity=entity.name, owner=entity.owner_label, location=location,
-        ) from exc
-    frame = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(
-        columns=[c.name for c in table.columns]
-    )
-    missing = _missing_required(entity, set(frame.columns))
-    if missing:
-        raise SourceError(
-            f"required column {missing[0]!r} not in the table", entity=entity.name,
-            owner=entity.owner_label, location=location, column=missing[0],
-        )
+        raise _sql_source_error(entity, location, exc) from None
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def _bind_like(column: sa.Column, value: str) -> sa.BindParameter:
+    """The watermark (stored as text) bound with the column's own type."""
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = str
+    if python_type in (dt.datetime, dt.date):
+        stamp = pd.Timestamp(value).to_pydatetime()
+        return sa.literal(stamp if python_type is dt.datetime else stamp.date(), type_=column.type)
+    return sa.literal(value, type_=column.type)
+
+
+def _sql_extract(entity: SourceEntity, frame: pd.DataFrame, location: str, headers: dict[str, list[str]]) -> Extract:
     key_columns = entity.key or [frame.columns[0]]
-    frame["_record_key"] = frame[key_columns].astype(str).agg(":".join, axis=1)
+    frame["_record_key"] = (
+        frame[key_columns].astype(str).agg(":".join, axis=1) if len(frame) else pd.Series(dtype=object)
+    )
     frame["_source_file"] = entity.location
     frame["_source_sheet"] = None
     frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")
     frame[EXTRA_COLUMN] = None
-    updated_at = None
+    updated_at, newest = None, None
     if entity.updated_at_column and entity.updated_at_column in frame and len(frame):
-        newest = pd.to_datetime(frame[entity.updated_at_column], errors="coerce").max()
-        updated_at = None if pd.isna(newest) else newest.to_pydatetime()
+        values = frame[entity.updated_at_column].dropna()
+        if len(values):
+            newest = str(values.max())
+            stamp = pd.to_datetime(values, errors="coerce").max()
+            updated_at = None if pd.isna(stamp) else stamp.to_pydatetime()
     return Extract(
-        frame=frame, locations=[location],
-        headers={entity.location: [f"{c.name} {c.type}" for c in table.columns]},
-        source_updated_at=updated_at,
+        frame=frame, locations=[location], headers=headers, source_updated_at=updated_at, newest_change=newest,
     )
 
 
-def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> Extract:
-    """Read every file (or the table) of one source entity."""
-    system = registry.system_of(entity)
-    if system.kind == "sql":
-        return read_sql(entity, system.sql_url(sources_dir))
-    paths = sorted(sources_dir.glob(entity.location))
-    if not paths:
-        raise SourceError(
-            "no file matches the registered location", entity=entity.name,
-            owner=entity.owner_label, location=str(sources_dir / entity.location),
-        )
-    reader = read_excel if system.kind == "excel" else read_csv
-    parts = [reader(entity, path) for path in paths]
+def read_sql(entity: SourceEntity, url: str, chunk_size: int | None = None) -> Extract:
+    """A whole table in one frame (for small tables and tests; loads stream with iter_sql)."""
+    return combine(list(iter_sql(entity, url, chunk_size=chunk_size)))
+
+
+def read_api(entity: SourceEntity, system: SourceSystem, since: str | None = None) -> Extract:
+    """A CRM entity over the HubSpot API, in the CSV export's raw shape (provenance: the
+    object's endpoint as file, the key as record key, no row number)."""
+    from .connectors.hubspot import read_hubspot
+
+    if system.api is None:
+        raise SourceError("no api block for the system", entity=entity.name, owner=entity.owner_label,
+                          location=system.name)
+    result = read_hubspot(entity, system.api, since)
+    frame = result.frame
+    frame["_record_key"] = frame[entity.key].fillna("").astype(str).agg(":".join, axis=1) if len(frame) else None
+    frame["_source_file"] = f"hubspot:{entity.hubspot.object}"
+    frame["_source_sheet"] = None
+    frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")
+    frame[EXTRA_COLUMN] = None
+    frame = frame.astype({c: object for c in frame.columns if c != "_source_row"})
+    updated = None
+    if result.newest_modified:
+        stamp = pd.Timestamp(result.newest_modified)
+        updated = (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp).to_pydatetime()
+    return Extract(
+        frame=frame, locations=[result.location],
+        headers={f"hubspot:{entity.hubspot.object}": sorted(entity.hubspot.properties.values())},
+        source_updated_at=updated, newest_change=result.newest_modified, requests=result.requests,
+    )
+
+
+def combine(parts: list[Extract]) -> Extract:
     skipped: dict[str, int] = {}
     unknown: dict[str, list[str]] = {}
     headers: dict[str, list[str]] = {}
@@ -286,12 +377,47 @@ def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> 
         for reason, count in part.skipped_reasons.items():
             skipped[reason] = skipped.get(reason, 0) + count
         unknown.update(part.unknown_columns)
+    updated = [p.source_updated_at for p in parts if p.source_updated_at is not None]
+    changes = [p.newest_change for p in parts if p.newest_change is not None]
     return Extract(
         frame=pd.concat([p.frame for p in parts], ignore_index=True),
-        locations=[loc for p in parts for loc in p.locations],
+        locations=list(dict.fromkeys(loc for p in parts for loc in p.locations)),
         rows_skipped=sum(p.rows_skipped for p in parts),
         skipped_reasons=skipped,
         unknown_columns=unknown,
         headers=headers,
-        source_updated_at=max(dt.datetime.fromtimestamp(p.stat().st_mtime, tz=dt.timezone.utc) for p in paths),
+        source_updated_at=max(updated) if updated else None,
+        newest_change=max(changes) if changes else None,
     )
+
+
+def iter_entity(
+    registry: Registry, entity: SourceEntity, sources_dir: Path, since: str | None = None
+) -> Iterator[Extract]:
+    """The entity's rows as one or more chunks (SQL streams; files and the API come whole).
+    `since`: only rows changed after this watermark (SQL and HubSpot entities)."""
+    system = registry.system_of(entity)
+    kind = registry.kind_of(entity)
+    if kind == "sql":
+        yield from iter_sql(entity, system.sql_url(sources_dir), since)
+        return
+    if kind == "hubspot":
+        yield read_api(entity, system, since)
+        return
+    paths = sorted(sources_dir.glob(entity.location))
+    if not paths:
+        raise SourceError(
+            "no file matches the registered location", entity=entity.name,
+            owner=entity.owner_label, location=str(sources_dir / entity.location),
+        )
+    reader = read_excel if kind == "excel" else read_csv
+    whole = combine([reader(entity, path) for path in paths])
+    whole.source_updated_at = max(
+        dt.datetime.fromtimestamp(p.stat().st_mtime, tz=dt.timezone.utc) for p in paths
+    )
+    yield whole
+
+
+def read_entity(registry: Registry, entity: SourceEntity, sources_dir: Path) -> Extract:
+    """Every file (or the whole table) of one source entity in one frame."""
+    return combine(list(iter_entity(registry, entity, sources_dir)))

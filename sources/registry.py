@@ -18,7 +18,36 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _OWNER = re.compile(r"^(team:[A-Za-z0-9_-]+|[^@\s]+@[^@\s]+\.[A-Za-z]{2,})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
-SourceKind = Literal["excel", "csv", "sql"]
+SourceKind = Literal["excel", "csv", "sql", "hubspot"]
+
+
+class HubSpotApi(BaseModel):
+    """How to reach a HubSpot-style CRM v3 API; the token is only ever read from `token_env`."""
+
+    base_url_env: str
+    default_base_url: str = "https://api.hubapi.com"
+    token_env: str
+    page_size: int = Field(100, gt=0, le=100)
+    timeout_seconds: float = Field(30.0, gt=0)
+    max_attempts: int = Field(6, ge=1)
+    backoff_initial_seconds: float = Field(1.0, ge=0)
+    backoff_max_seconds: float = Field(60.0, ge=0)
+
+    def base_url(self) -> str:
+        return os.environ.get(self.base_url_env) or self.default_base_url
+
+    def token(self) -> str | None:
+        return os.environ.get(self.token_env) or None
+
+
+class HubSpotObject(BaseModel):
+    """One CRM entity as a HubSpot object: which properties and associations fill which columns.
+    The entity's first key column is the object's id."""
+
+    object: str
+    properties: dict[str, str] = Field(default_factory=dict)  # canonical column -> property
+    associations: dict[str, str] = Field(default_factory=dict)  # canonical column -> object type
+    modified_property: str = "hs_lastmodifieddate"
 
 
 class SourceSystem(BaseModel):
@@ -28,6 +57,9 @@ class SourceSystem(BaseModel):
     url_env: str | None = None
     default_url: str | None = None
     expected_update_hours: int = Field(26, gt=0)
+    api: HubSpotApi | None = None
+    # incremental entities are read whole (and deletions detected) at least this often
+    full_reconciliation_days: int | None = Field(None, gt=0)
 
     def sql_url(self, sources_dir: Path) -> str:
         """The SQLAlchemy URL: from the environment variable, else the demo default."""
@@ -54,6 +86,9 @@ class SourceEntity(BaseModel):
     sheet: str | None = None
     expected_update_hours: int | None = Field(None, gt=0)
     updated_at_column: str | None = None
+    kind: SourceKind | None = None  # overrides the system's kind (e.g. hubspot instead of the csv export)
+    hubspot: HubSpotObject | None = None
+    incremental: bool = False  # read only rows changed since the stored watermark (sql, hubspot)
 
     @field_validator("owner")
     @classmethod
@@ -89,6 +124,9 @@ class Registry(BaseModel):
     def system_of(self, entity: SourceEntity) -> SourceSystem:
         return self.systems[entity.system]
 
+    def kind_of(self, entity: SourceEntity) -> SourceKind:
+        return entity.kind or self.system_of(entity).kind
+
     def expected_update_hours(self, entity: SourceEntity) -> int:
         return entity.expected_update_hours or self.system_of(entity).expected_update_hours
 
@@ -103,6 +141,11 @@ def parse_registry(raw: dict) -> Registry:
     for entity in registry.entities.values():
         if entity.system not in registry.systems:
             raise ValueError(f"{entity.name}: unknown system {entity.system!r}")
+        if registry.kind_of(entity) == "hubspot":
+            if entity.hubspot is None or registry.system_of(entity).api is None or not entity.key:
+                raise ValueError(f"{entity.name}: kind hubspot needs a hubspot block, a key and the system's api")
+        if entity.incremental and not (entity.updated_at_column or entity.hubspot):
+            raise ValueError(f"{entity.name}: incremental needs updated_at_column (sql) or a hubspot block")
     return registry
 
 

@@ -41,6 +41,8 @@ RAW_ROWS: dict[str, dict[str, object]] = {
     "ErpInvoice": {"invoice_no": "I1", "doc_type": "INV", "debtor_no": "100001", "invoice_date": "2025-02-03",
                    "net_amount": 20.0, "reference_invoice_no": None},
     "ErpChannelCost": {"period": "2025-02", "channel_code": "WEB", "cost_amount": 1000.0},
+    "WebshopOrder": {"shop_order_id": "W1", "ordered_at": "2025-02-01T10:00:00Z", "status": "transferred",
+                     "erp_order_no": "SO1", "payment_method": "paypal", "device": "mobile", "basket_net": "99.90"},
 }
 
 MART_ROWS: dict[str, dict[str, object]] = {
@@ -69,6 +71,8 @@ MART_ROWS: dict[str, dict[str, object]] = {
                      "addressee_type": "contact_person", "contact_name": "Jan Lange", "contact_postal_consent_at": "2024-01-01"},
     "data_quality_loads": {"load_entity_key": "a|crm_leads", "entity": "crm_leads", "owner": "team:marketing-ops",
                            "status": "success", "rows_read": 10, "rows_accepted": 8, "rows_quarantined": 2},
+    "webshop_orders_monthly": {"month": "2025-02-01", "shop_orders": 10, "transferred_orders": 8, "cancelled_orders": 2,
+                               "transferred_orders_in_erp": 8, "erp_web_orders": 9, "cancellation_rate": 0.2, "mobile_share": 0.4},
     "data_quality_completeness": {"load_column_key": "a|crm_leads|lead_id", "entity": "crm_leads", "completeness": 0.9,
                                   "rows_read": 10, "rows_filled": 9},
 }
@@ -105,6 +109,9 @@ CASES = [
      {"doc_type": "CRN", "reference_invoice_no": "I0"}),
     ("won_deal_has_close_date", "CrmDeal", "close_date", {"close_date": None}, {"stage": "contractsent", "close_date": None}),
     ("lead_stages_in_order", "CrmLead", None, {"handed_to_sales_at": "2024-11-01"}, {"handed_to_sales_at": "2024-11-28"}),
+    ("transferred_order_has_erp_order", "WebshopOrder", "erp_order_no", {"erp_order_no": None},
+     {"erp_order_no": None, "status": "cancelled"}),
+    ("allowed_values", "WebshopOrder", "device", {"device": "fax"}, {"device": "tablet"}),
     ("period_format", "ErpChannelCost", "period", {"period": "02/2025"}, {"period": "2025-12"}),
     ("wrong_type", "ErpProduct", "standard_cost", {"standard_cost": "teuer"}, {"standard_cost": "5.5"}),
     # mart tables
@@ -118,6 +125,7 @@ CASES = [
     ("consent_consistent", "contacts", "has_any_consent", {"has_any_consent": False}, {"consent_email": "withdrawn", "has_any_consent": False}),
     ("black_hole_rule", "leads", "is_black_hole", {"follow_up_status": "pending"}, {"follow_up_status": "pending", "is_black_hole": False}),
     ("funnel_narrows", "lead_funnel", None, {"black_hole_leads": 7}, {"black_hole_leads": 6}),
+    ("funnel_narrows", "webshop_orders_monthly", None, {"transferred_orders_in_erp": 9}, {"transferred_orders_in_erp": 7}),
     ("money_adds_up", "channel_pnl_monthly", "net_revenue", {"net_revenue": 1000.0}, {"net_revenue": 900.004}),
     ("shares_add_up", "customer_channel_preference", None, {"order_share_web": 0.5}, {"order_share_web": 0.2500001}),
     ("classes_disagree_flag", "customer_value", "classes_disagree", {"classes_disagree": False}, {"revenue_class": "B", "classes_disagree": False}),

@@ -13,6 +13,7 @@ from ..registry import load_registry
 from . import crm as crm_mod
 from . import erp as erp_mod
 from . import excel as excel_mod
+from . import webshop as webshop_mod
 from .truth import Truth
 from .universe import Universe, build_universe
 
@@ -44,6 +45,7 @@ class GenerationSummary:
     excel_service_visits: int
     excel_referrals: int
     excel_christmas_cards: int
+    webshop_orders: int
     truth_records: int
     truth_people: int
 
@@ -201,7 +203,8 @@ seed {seed}, {customers} true companies, as of {as_of}): the ERP database erp/er
 (customer_master, product, sales_order, sales_order_line, invoice, channel_cost), the CRM
 export crm/*.csv (companies, contacts, leads, deals, activities; HubSpot-style, UTF-8), and
 the Excel islands excel/*.xlsx (field-sales sheets per territory in different layouts,
-trade-fair contacts, service visits, referrals, the Christmas-card list). The same companies
+trade-fair contacts, service visits, referrals, the Christmas-card list), and the web shop's
+order export webshop/orders.csv (shop orders transferred to the ERP and cancelled baskets). The same companies
 and people appear across the sources with different spellings, gaps, duplicates and a few
 broken rows, as in real life. _truth/ is the answer key for tests and is never read by the
 pipeline: records.csv maps every company-bearing source record (Excel rows as
@@ -248,6 +251,7 @@ def _generate(out_dir: Path, customers: int, seed: int, as_of: dt.date) -> Gener
 
     excel_counts, excel_facts = excel_mod.build_excel(universe, erp, truth, out_dir)
     counts.update(excel_counts)
+    counts.update(webshop_mod.write_webshop(out_dir, erp, universe, columns["webshop_orders"]))
 
     facts = _facts(universe, erp, crm, truth, excel_facts)
     counts.update(truth.write(out_dir, facts))
