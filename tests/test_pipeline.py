@@ -145,3 +145,11 @@ def test_every_company_record_is_in_the_crosswalk(run):
     assert query(con, "select count(*) from mart.customers")[0][0] == query(
         con, "select count(distinct customer_key) from mart.customer_crosswalk"
     )[0][0]
+
+
+def test_every_mart_column_has_a_comment_for_bi(run):
+    _, con, *_ = run
+    columns, commented = query(
+        con, "select count(*), count(comment) from duckdb_columns() where schema_name = 'mart'"
+    )[0]
+    assert columns > 250 and commented == columns
