@@ -187,9 +187,22 @@ def _frame(records: list[dict[str, object]], entity: SourceEntity) -> pd.DataFra
     return frame
 
 
+# Exports from German Windows tools are often Windows-1252 rather than UTF-8; a BOM is common.
+CSV_ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+def _read_csv_text(path: Path) -> pd.DataFrame:
+    for encoding in CSV_ENCODINGS[:-1]:
+        try:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+        except UnicodeDecodeError:
+            continue
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODINGS[-1])
+
+
 def read_csv(entity: SourceEntity, path: Path) -> Extract:
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        raw = _read_csv_text(path)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceError(
             f"cannot read CSV: {exc}", entity=entity.name, owner=entity.owner_label,

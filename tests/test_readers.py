@@ -97,6 +97,16 @@ def test_csv_export_maps_hubspot_headers(tmp_path, registry):
     assert extract.unknown_columns == {"companies.csv": ["Extra Property"]}
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_csv_from_windows_tools_keeps_umlauts(tmp_path, registry, encoding):
+    path = tmp_path / "companies.csv"
+    path.write_bytes("Record ID,Company name,City\n11,Müller Straßenbau GmbH,München\n".encode(encoding))
+    frame = read_csv(registry.entities["crm_companies"], path).frame
+    assert (frame.loc[0, "company_id"], frame.loc[0, "company_name"], frame.loc[0, "city"]) == (
+        "11", "Müller Straßenbau GmbH", "München"
+    )
+
+
 def test_csv_missing_required_column(tmp_path, registry):
     path = tmp_path / "companies.csv"
     path.write_text("Record ID,City\n1,Berlin\n", encoding="utf-8")

@@ -22,6 +22,13 @@ nasty_text = st.one_of(
     st.sampled_from(["1.234,56 €", "n/a", "31.12.2024", "2099-01-01", "00.00.0000", "ABCDE", "Müller\x00", "\ufffd\ufffd", "DROP TABLE x;", "9" * 400]),
     st.integers(min_value=-10**12, max_value=10**12).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
+    # wrong types (a reader or a hand-made frame that did not keep text) and broken encodings
+    st.integers(min_value=-10**18, max_value=10**18),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.booleans(),
+    st.binary(max_size=8),
+    st.sampled_from(["MÃ¼ller GmbH", "StraÃŸe 5", "caf\xe9", "\udcff", "+49 (0) 30 1234-5", "DE12345678901234", "CHE-1"]),
 )
 
 
