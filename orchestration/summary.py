@@ -43,7 +43,8 @@ def summarise(settings: Settings) -> str:
                       + (f"; pairwise F1 {f1:.3f} vs {baseline:.3f} for exact name+postcode (ground truth)" if f1 is not None else "")]
     lines += [
         "",
-        "Quarantined rows: query quarantine.<entity> (rules, reason, source row) in the warehouse.",
+        "Quarantined rows still to fix: quarantine.<entity>_open (rules, reason, file, sheet, row);",
+        "every load's quarantined rows: quarantine.<entity>; quality over time: mart.data_quality_loads.",
         "Open the Dagster UI:  make ui   (dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000)",
     ]
     return "\n".join(lines)
