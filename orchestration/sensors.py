@@ -73,14 +73,17 @@ def build_inbox_sensor(registry: Registry, settings: Settings) -> dg.SensorDefin
     return excel_inbox_sensor
 
 
+def _failure_message(failure) -> str:
+    if failure.user_failure_data and failure.user_failure_data.description:
+        return failure.user_failure_data.description  # dg.Failure: the message written for people
+    return failure.error.message.strip() if failure.error else ""
+
+
 def failed_assets_of_run(context: dg.RunFailureSensorContext) -> list[FailedAsset]:
     """Assets of the failed steps that were not materialized or failed a check, with their
     owners from the asset specs."""
     run_id = context.dagster_run.run_id
-    errors = {
-        event.step_key: (event.event_specific_data.error.message.strip() if event.event_specific_data.error else "")
-        for event in context.get_step_failure_events()
-    }
+    errors = {event.step_key: _failure_message(event.event_specific_data) for event in context.get_step_failure_events()}
     if not errors or context.repository_def is None:
         return []
     instance = context.instance
@@ -99,7 +102,7 @@ def failed_assets_of_run(context: dg.RunFailureSensorContext) -> list[FailedAsse
     for assets_def in graph.assets_defs:
         if not assets_def.is_executable or assets_def.node_def.name not in errors:
             continue
-        keys = [k for k in assets_def.keys if selected is None or k in selected]
+        keys = [k for k in assets_def.keys if not selected or k in selected]
         broken = [k for k in keys if k not in materialized or k in failed_checks] or keys
         for key in sorted(broken, key=lambda k: k.to_user_string()):
             failed.append(
