@@ -43,7 +43,7 @@
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{1,2}\.\d{1,2}\.\d{2}$')
                 then {{ parse_date_format('trim(cast(' ~ col ~ ' as varchar))', '%d.%m.%y') }}
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{4}-\d{1,2}-\d{1,2}([T ].*)?$')
-                then {{ safe_cast(regex_group('trim(cast(' ~ col ~ ' as varchar))', "'^(\d{4}-\d{1,2}-\d{1,2})'"), 'date') }}
+                then {{ safe_cast(regex_group('trim(cast(' ~ col ~ ' as varchar))', "'^(\\d{4}-\\d{1,2}-\\d{1,2})'"), 'date') }}
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{5}(\.0+)?$')
                 then cast(date '1899-12-30' + cast(cast(trim(cast({{ col }} as varchar)) as double precision) as integer) as date)
         end
@@ -55,7 +55,7 @@
     Returns TIMESTAMP or null. -#}
 {% macro parse_timestamp(col) -%}
     coalesce(
-        {{ safe_cast("regexp_replace(trim(cast(" ~ col ~ " as varchar)), '(Z|[+-]\d{2}:?\d{2})$', '')", 'timestamp') }},
+        {{ safe_cast("regexp_replace(trim(cast(" ~ col ~ " as varchar)), '(Z|[+-]\\d{2}:?\\d{2})$', '')", 'timestamp') }},
         cast({{ parse_german_date(col) }} as timestamp)
     )
 {%- endmacro %}
