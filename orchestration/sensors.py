@@ -55,9 +55,7 @@ def build_inbox_sensor(registry: Registry, settings: Settings) -> dg.SensorDefin
             raise dg.DagsterInvariantViolationError("the inbox sensor needs the code location's asset graph")
         changed = [raw_asset_key(name) for name in scan.changed_entities]
         selection = dg.AssetSelection.assets(*changed).downstream().resolve(context.repository_def.asset_graph)
-        run_key = hashlib.sha256(
-            json.dumps({k: v for k, v in scan.files.items()}, sort_keys=True).encode()
-        ).hexdigest()[:16]
+        run_key = hashlib.sha256(cursor.encode()).hexdigest()[:16]  # the inbox state: one run per state
         context.log.info(f"changed: {', '.join(scan.changed_entities)}")
         return dg.SensorResult(
             run_requests=[
