@@ -23,6 +23,10 @@ class ExtractConfig(dg.Config):
         default=False, description="Read an incremental entity whole (replaces raw, finds deleted rows)."
     )
 
+# A source that is briefly unreachable (ERP connection, file share) is retried with backoff;
+# a bad file or table (SourceError) is not: retrying cannot fix it.
+TRANSIENT_SOURCE_RETRIES = dg.RetryPolicy(max_retries=3, delay=10, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
+
 
 def raw_asset_key(entity_name: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", entity_name])
@@ -111,6 +115,7 @@ def build_extract_asset(
             ),
         ],
         pool="duckdb_warehouse",
+        retry_policy=TRANSIENT_SOURCE_RETRIES,
     )
     def extract(context: dg.AssetExecutionContext, config: ExtractConfig) -> dg.MaterializeResult:
         try:
@@ -124,7 +129,9 @@ def build_extract_asset(
             )
         except SourceError as exc:
             # Fails this asset only; the raw table keeps the last good load.
-            raise dg.Failure(description=str(exc), metadata={"owner": entity.owner, "steward": entity.steward}) from exc
+            raise dg.Failure(
+                description=str(exc), metadata={"owner": entity.owner, "steward": entity.steward}, allow_retries=False
+            ) from exc
         metadata: dict[str, object] = {
             "rows_read": report.rows_read,
             "rows_accepted": report.rows_accepted,

@@ -41,6 +41,12 @@ def summarise(settings: Settings) -> str:
             lines += ["", f"Entity resolution: {records:,} company records -> {customers:,} customers; "
                       f"{review} uncertain pairs to review"
                       + (f"; pairwise F1 {f1:.3f} vs {baseline:.3f} for exact name+postcode (ground truth)" if f1 is not None else "")]
+    from serving.publish import current_snapshot, default_publish_dir
+
+    snapshot = current_snapshot(default_publish_dir())
+    if snapshot is not None:
+        lines += ["", f"For BI tools (read-only, swapped atomically): {default_publish_dir() / 'current' / 'smartdata.duckdb'}"
+                  f" and Parquet in {default_publish_dir() / 'current' / 'parquet'} (published {snapshot.published_at})"]
     lines += [
         "",
         "Quarantined rows still to fix: quarantine.<entity>_open (rules, reason, file, sheet, row);",

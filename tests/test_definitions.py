@@ -74,7 +74,7 @@ def test_every_source_has_a_freshness_check_and_the_sensor_runs(asset_graph):
     from orchestration.definitions import freshness_sensor
 
     registry = load_registry()
-    freshness = {k.asset_key for k in asset_graph.asset_check_keys if k.name == "freshness_check"}
+    freshness = {k.asset_key for k in asset_graph.asset_check_keys if k.name == "freshness_check" and k.asset_key.path[0] == "raw"}
     assert freshness == {dg.AssetKey(["raw", name]) for name in registry.entities}
     assert freshness_sensor.default_status == dg.DefaultSensorStatus.RUNNING
     assert registry.expected_update_hours(registry.entities["crm_leads"]) == 26
@@ -116,3 +116,34 @@ def test_every_mart_model_is_documented_owned_and_keyed():
             problems.append(f"{node['name']}: no primary-key (unique) test")
         problems += [f"{node['name']}.{c}: no description" for c, col in node["columns"].items() if not col["description"].strip()]
     assert len(models) >= 15 and problems == []
+
+
+def test_marts_have_freshness_checks_and_publish_waits_for_every_mart(asset_graph):
+    marts = {k for k in asset_graph.get_all_asset_keys() if k.path[0] == "mart"}
+    fresh = {k.asset_key for k in asset_graph.asset_check_keys if k.name == "freshness_check" and k.asset_key.path[0] == "mart"}
+    assert fresh == marts
+    publish = asset_graph.get(dg.AssetKey(["serving", "published_mart"]))
+    assert publish.parent_keys == marts
+    assert publish.pools == {"duckdb_warehouse"}  # reads the warehouse: never while a step writes it
+    assert publish.owners == ["team:data-platform"]
+
+
+def test_extracts_retry_transient_failures(asset_graph):
+    extract = asset_graph.get(dg.AssetKey(["raw", "erp_customers"])).assets_def
+    policy = extract.op.retry_policy
+    assert policy.max_retries == 3 and policy.backoff == dg.Backoff.EXPONENTIAL
+
+
+def test_the_instance_retries_crashed_runs_once_and_limits_the_warehouse_pool(tmp_path):
+    import shutil
+
+    from sources.registry import PROJECT_ROOT
+
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    try:
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 1
+        assert not instance.run_retries_retry_on_asset_or_op_failure  # failed steps have their own policy
+        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
+    finally:
+        instance.dispose()

@@ -55,9 +55,9 @@
 {% macro country_from_postcode_prefix(col) -%}
     (
         case
-            when regexp_matches(upper(trim(cast({{ col }} as varchar))), '^(A|AT)-') then 'AT'
-            when regexp_matches(upper(trim(cast({{ col }} as varchar))), '^CH-') then 'CH'
-            when regexp_matches(upper(trim(cast({{ col }} as varchar))), '^(D|DE)-') then 'DE'
+            when {{ regex_contains('upper(trim(cast(' ~ col ~ ' as varchar)))', "'^(A|AT)-'") }} then 'AT'
+            when {{ regex_contains('upper(trim(cast(' ~ col ~ ' as varchar)))', "'^CH-'") }} then 'CH'
+            when {{ regex_contains('upper(trim(cast(' ~ col ~ ' as varchar)))', "'^(D|DE)-'") }} then 'DE'
         end
     )
 {%- endmacro %}

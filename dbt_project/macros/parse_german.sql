@@ -19,16 +19,16 @@
         when {{ s }} is null or {{ s }} = '' then null
         {# German with thousands dots, optional decimal comma: 1.234.567,89 / 8.000 #}
         when regexp_full_match({{ s }}, '^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$')
-            then try_cast(replace(replace({{ s }}, '.', ''), ',', '.') as double)
+            then {{ safe_cast("replace(replace(" ~ s ~ ", '.', ''), ',', '.')", 'double precision') }}
         {# German decimal comma without thousands: 1234,56 / -3,5 #}
         when regexp_full_match({{ s }}, '^[+-]?\d*,\d+$|^[+-]?\d+,$')
-            then try_cast(replace(rtrim({{ s }}, ','), ',', '.') as double)
+            then {{ safe_cast("replace(rtrim(" ~ s ~ ", ','), ',', '.')", 'double precision') }}
         {# English thousands commas: 1,234,567.89 #}
         when regexp_full_match({{ s }}, '^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$')
-            then try_cast(replace({{ s }}, ',', '') as double)
+            then {{ safe_cast("replace(" ~ s ~ ", ',', '')", 'double precision') }}
         {# Plain / numeric cell: 12500.5 / 8000 / 1e3 #}
         when regexp_full_match({{ s }}, '^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$')
-            then try_cast({{ s }} as double)
+            then {{ safe_cast(s, 'double precision') }}
     end
 {%- endmacro %}
 
@@ -39,13 +39,13 @@
     (
         case
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{1,2}\.\d{1,2}\.\d{4}$')
-                then cast(try_strptime(trim(cast({{ col }} as varchar)), '%d.%m.%Y') as date)
+                then {{ parse_date_format('trim(cast(' ~ col ~ ' as varchar))', '%d.%m.%Y') }}
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{1,2}\.\d{1,2}\.\d{2}$')
-                then cast(try_strptime(trim(cast({{ col }} as varchar)), '%d.%m.%y') as date)
+                then {{ parse_date_format('trim(cast(' ~ col ~ ' as varchar))', '%d.%m.%y') }}
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{4}-\d{1,2}-\d{1,2}([T ].*)?$')
-                then try_cast(regexp_extract(trim(cast({{ col }} as varchar)), '^(\d{4}-\d{1,2}-\d{1,2})', 1) as date)
+                then {{ safe_cast(regex_group('trim(cast(' ~ col ~ ' as varchar))', "'^(\\d{4}-\\d{1,2}-\\d{1,2})'"), 'date') }}
             when regexp_full_match(trim(cast({{ col }} as varchar)), '^\d{5}(\.0+)?$')
-                then cast(date '1899-12-30' + cast(cast(trim(cast({{ col }} as varchar)) as double) as integer) as date)
+                then cast(date '1899-12-30' + cast(cast(trim(cast({{ col }} as varchar)) as double precision) as integer) as date)
         end
     )
 {%- endmacro %}
@@ -55,7 +55,7 @@
     Returns TIMESTAMP or null. -#}
 {% macro parse_timestamp(col) -%}
     coalesce(
-        try_cast(regexp_replace(trim(cast({{ col }} as varchar)), '(Z|[+-]\d{2}:?\d{2})$', '') as timestamp),
+        {{ safe_cast("regexp_replace(trim(cast(" ~ col ~ " as varchar)), '(Z|[+-]\\d{2}:?\\d{2})$', '')", 'timestamp') }},
         cast({{ parse_german_date(col) }} as timestamp)
     )
 {%- endmacro %}
@@ -63,5 +63,5 @@
 {#- Money: rounded to the cent, DECIMAL(18,2). `expr` is numeric (DOUBLE, DECIMAL) or text
     a plain cast can read; use parse_german_number first for German text. -#}
 {% macro to_money(expr) -%}
-    cast(round(try_cast({{ expr }} as decimal(38, 6)), 2) as decimal(18, 2))
+    cast(round({{ safe_cast(expr, 'decimal(38, 6)') }}, 2) as decimal(18, 2))
 {%- endmacro %}

@@ -8,7 +8,7 @@ with erp as (
         date_trunc('month', {{ parse_german_date('invoice_date') }})::date as month,
         sum(
             case when upper(trim(cast(doc_type as varchar))) = 'CRN' then -1 else 1 end
-            * cast(round(try_cast(net_amount as decimal(38, 6)), 2) as decimal(18, 2))
+            * {{ to_money('net_amount') }}
         ) as erp_net_revenue
     from {{ source('erp', 'erp_invoices') }}
     where {{ parse_german_date('invoice_date') }} <= {{ as_of_date() }}

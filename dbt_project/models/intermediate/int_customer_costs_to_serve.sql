@@ -12,7 +12,7 @@ with crosswalk as (
 windows as (
     select
         {{ as_of_date() }} as as_of,
-        cast({{ as_of_date() }} - interval 12 month as date) as start_12m
+        cast({{ dbt.dateadd('month', -12, as_of_date()) }} as date) as start_12m
 ),
 
 service as (

@@ -18,8 +18,8 @@ orders as (
 
 windows as (
     select
-        cast({{ as_of_date() }} - interval 12 month as date) as start_12m,
-        cast({{ as_of_date() }} - interval 24 month as date) as start_24m
+        cast({{ dbt.dateadd('month', -12, as_of_date()) }} as date) as start_12m,
+        cast({{ dbt.dateadd('month', -24, as_of_date()) }} as date) as start_24m
 ),
 
 stats as (

@@ -12,8 +12,8 @@ with customers as (
 windows as (
     select
         {{ as_of_date() }} as as_of,
-        cast({{ as_of_date() }} - interval 12 month as date) as start_12m,
-        cast({{ as_of_date() }} - interval 24 month as date) as start_24m
+        cast({{ dbt.dateadd('month', -12, as_of_date()) }} as date) as start_12m,
+        cast({{ dbt.dateadd('month', -24, as_of_date()) }} as date) as start_24m
 ),
 
 invoices as (

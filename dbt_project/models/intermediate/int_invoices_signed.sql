@@ -50,9 +50,9 @@ select
     case
         when with_order.doc_type <> 'INV' or with_order.due_date is null then null
         when with_order.paid_date is not null and with_order.paid_date <= {{ as_of_date() }}
-            then date_diff('day', with_order.due_date, with_order.paid_date)
+            then {{ dbt.datediff("with_order.due_date", "with_order.paid_date", 'day') }}
         when with_order.due_date < {{ as_of_date() }}
-            then date_diff('day', with_order.due_date, {{ as_of_date() }})
+            then {{ dbt.datediff("with_order.due_date", as_of_date(), 'day') }}
     end as days_late,
     with_order.paid_date is null or with_order.paid_date > {{ as_of_date() }} as is_open
 from with_order

@@ -32,7 +32,7 @@ union all
 select
     'excel_field_sales', _record_key, 'excel_field_sales|' || _record_key,
     nullif(regexp_replace(contact_name, '\s*\S+$', ''), ''),
-    regexp_extract(contact_name, '(\S+)$', 1),
+    {{ regex_group('contact_name', "'(\\S+)$'") }},
     lower(email), phone
 from {{ ref('stg_excel__field_sales') }}
 where contact_name is not null

@@ -11,38 +11,45 @@ with customers as (
     where street is not null and postcode is not null and city is not null
 ),
 
-postal_contacts as (
+postal_contacts_ranked as (
     select
         cc.customer_key,
         {{ full_name('c.first_name', 'c.last_name') }} as contact_name,
         c.job_title,
-        c.consent_postal_at
+        c.consent_postal_at,
+        row_number() over (
+            partition by cc.customer_key
+            order by case c.buying_role
+                         when 'decision_maker' then 1 when 'purchaser' then 2
+                         when 'influencer' then 3 when 'user' then 4 else 5 end,
+                     c.consent_postal_at desc nulls last,
+                     c.contact_id
+        ) as contact_rank
     from {{ ref('stg_crm__contacts') }} as c
     inner join {{ ref('int_crm_company_customers') }} as cc
         on c.company_id = cc.company_id
     where c.consent_postal = 'granted'
       and c.last_name is not null
-    qualify row_number() over (
-        partition by cc.customer_key
-        order by case c.buying_role
-                     when 'decision_maker' then 1 when 'purchaser' then 2
-                     when 'influencer' then 3 when 'user' then 4 else 5 end,
-                 c.consent_postal_at desc nulls last,
-                 c.contact_id
-    ) = 1
+),
+
+postal_contacts as (
+    select * from postal_contacts_ranked where contact_rank = 1
 ),
 
 deduplicated as (
-    select
-        customers.*,
-        {{ company_match_key('customers.legal_name') }} as name_key,
-        lower(regexp_replace(replace(replace(customers.street, 'ß', 'ss'), 'str.', 'strasse'), '[^A-Za-z0-9]', '', 'g')) as street_key
-    from customers
-    qualify row_number() over (
-        partition by {{ company_match_key('customers.legal_name') }}, customers.postcode,
-                     lower(regexp_replace(replace(replace(customers.street, 'ß', 'ss'), 'str.', 'strasse'), '[^A-Za-z0-9]', '', 'g'))
-        order by customers.has_erp_record desc, customers.customer_key
-    ) = 1
+    select * from (
+        select
+            customers.*,
+            {{ company_match_key('customers.legal_name') }} as name_key,
+            lower(regexp_replace(replace(replace(customers.street, 'ß', 'ss'), 'str.', 'strasse'), '[^A-Za-z0-9]', '', 'g')) as street_key,
+            row_number() over (
+                partition by {{ company_match_key('customers.legal_name') }}, customers.postcode,
+                             lower(regexp_replace(replace(replace(customers.street, 'ß', 'ss'), 'str.', 'strasse'), '[^A-Za-z0-9]', '', 'g'))
+                order by customers.has_erp_record desc, customers.customer_key
+            ) as duplicate_rank
+        from customers
+    ) as ranked
+    where duplicate_rank = 1
 )
 
 select

@@ -83,7 +83,7 @@ combined as (
 )
 
 select
-    cast(month as varchar)[1:7] || '|' || channel_code as channel_month_key,
+    left(cast(month as varchar), 7) || '|' || channel_code as channel_month_key,
     month,
     channel_code,
     channel_name,

@@ -34,16 +34,20 @@ totals as (
 ),
 
 preferred as (
-    select
-        per_channel.customer_key,
-        per_channel.channel_code as preferred_channel_code,
-        channels.channel_name as preferred_channel_name
-    from per_channel
-    left join channels on per_channel.channel_code = channels.channel_code
-    qualify row_number() over (
-        partition by per_channel.customer_key
-        order by per_channel.revenue desc, per_channel.orders desc, channels.sort_order nulls last, per_channel.channel_code
-    ) = 1
+    select customer_key, preferred_channel_code, preferred_channel_name
+    from (
+        select
+            per_channel.customer_key,
+            per_channel.channel_code as preferred_channel_code,
+            channels.channel_name as preferred_channel_name,
+            row_number() over (
+                partition by per_channel.customer_key
+                order by per_channel.revenue desc, per_channel.orders desc, channels.sort_order nulls last, per_channel.channel_code
+            ) as channel_rank
+        from per_channel
+        left join channels on per_channel.channel_code = channels.channel_code
+    ) as ranked
+    where channel_rank = 1
 ),
 
 sequenced as (

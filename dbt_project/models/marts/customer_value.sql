@@ -71,7 +71,16 @@ explanations as (
 ranked as (
     select
         inputs.*,
-        scores.* exclude (customer_key),
+        scores.revenue_score,
+        scores.gross_margin_score,
+        scores.contribution_score,
+        scores.cost_to_serve_score,
+        scores.payment_score,
+        scores.reference_score,
+        scores.trend_score,
+        scores.cross_sell_score,
+        scores.repeat_purchase_score,
+        scores.total_score,
         row_number() over (order by scores.total_score desc, inputs.customer_key) as value_rank,
         count(*) over () as customers_ranked,
         coalesce(sum(greatest(inputs.revenue_12m, 0)) over (

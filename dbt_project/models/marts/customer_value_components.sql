@@ -19,23 +19,23 @@ weights as (
 ),
 
 raw_values as (
-    select customer_key, 'revenue' as component, cast(revenue_12m as double) as raw_value, 0.0 as tiebreak_value from inputs
+    select customer_key, 'revenue' as component, cast(revenue_12m as double precision) as raw_value, 0.0 as tiebreak_value from inputs
     union all
-    select customer_key, 'gross_margin', cast(gross_margin_12m as double), 0.0 from inputs
+    select customer_key, 'gross_margin', cast(gross_margin_12m as double precision), 0.0 from inputs
     union all
-    select customer_key, 'contribution', cast(contribution_after_cost_to_serve as double), 0.0 from inputs
+    select customer_key, 'contribution', cast(contribution_after_cost_to_serve as double precision), 0.0 from inputs
     union all
-    select customer_key, 'cost_to_serve', cast(cost_to_serve_ratio as double), 0.0 from inputs
+    select customer_key, 'cost_to_serve', cast(cost_to_serve_ratio as double precision), 0.0 from inputs
     union all
-    select customer_key, 'payment', cast(avg_days_late as double), 0.0 from inputs
+    select customer_key, 'payment', cast(avg_days_late as double precision), 0.0 from inputs
     union all
-    select customer_key, 'reference', cast(referrals_made as double), cast(referred_revenue_12m as double) from inputs
+    select customer_key, 'reference', cast(referrals_made as double precision), cast(referred_revenue_12m as double precision) from inputs
     union all
-    select customer_key, 'trend', cast(revenue_trend as double), 0.0 from inputs
+    select customer_key, 'trend', cast(revenue_trend as double precision), 0.0 from inputs
     union all
-    select customer_key, 'cross_sell', cast(cross_sell_gap as double), 0.0 from inputs
+    select customer_key, 'cross_sell', cast(cross_sell_gap as double precision), 0.0 from inputs
     union all
-    select customer_key, 'repeat_purchase', cast(expected_repeat_purchases_12m as double), 0.0 from inputs
+    select customer_key, 'repeat_purchase', cast(expected_repeat_purchases_12m as double precision), 0.0 from inputs
 ),
 
 ordered as (

@@ -49,7 +49,7 @@ select
     loads.rows_quarantined,
     loads.rows_warned,
     loads.rows_skipped,
-    case when loads.rows_read > 0 then round(loads.rows_quarantined / loads.rows_read, 4) end as quarantine_rate,
+    case when loads.rows_read > 0 then round(cast(loads.rows_quarantined as double precision) / loads.rows_read, 4) end as quarantine_rate,
     coalesce(violations.error_rule_hits, 0) as error_rule_hits,
     coalesce(violations.warn_rule_hits, 0) as warn_rule_hits,
     violations.rule_summary,

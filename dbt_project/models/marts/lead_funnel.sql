@@ -19,15 +19,15 @@ select
     count(*) filter (where is_won) as won,
     count(*) filter (where is_lost) as lost,
     count(*) filter (where is_disqualified) as disqualified,
-    round(count(*) filter (where reached_mql) / nullif(count(*), 0), 4) as mql_rate,
-    round(count(*) filter (where reached_handover) / nullif(count(*) filter (where reached_mql), 0), 4) as handover_rate,
-    round(count(*) filter (where reached_follow_up) / nullif(count(*) filter (where reached_handover), 0), 4) as follow_up_rate,
-    round(count(*) filter (where reached_opportunity) / nullif(count(*) filter (where reached_handover), 0), 4) as opportunity_rate,
-    round(count(*) filter (where is_won) / nullif(count(*) filter (where reached_opportunity), 0), 4) as win_rate,
-    round(count(*) filter (where is_won) / nullif(count(*), 0), 4) as lead_to_won_rate,
-    median(days_to_first_follow_up) as median_days_to_first_follow_up,
+    round(cast(count(*) filter (where reached_mql) as double precision) / nullif(count(*), 0), 4) as mql_rate,
+    round(cast(count(*) filter (where reached_handover) as double precision) / nullif(count(*) filter (where reached_mql), 0), 4) as handover_rate,
+    round(cast(count(*) filter (where reached_follow_up) as double precision) / nullif(count(*) filter (where reached_handover), 0), 4) as follow_up_rate,
+    round(cast(count(*) filter (where reached_opportunity) as double precision) / nullif(count(*) filter (where reached_handover), 0), 4) as opportunity_rate,
+    round(cast(count(*) filter (where is_won) as double precision) / nullif(count(*) filter (where reached_opportunity), 0), 4) as win_rate,
+    round(cast(count(*) filter (where is_won) as double precision) / nullif(count(*), 0), 4) as lead_to_won_rate,
+    percentile_cont(0.5) within group (order by days_to_first_follow_up) as median_days_to_first_follow_up,
     count(*) filter (where is_black_hole is not null) as black_hole_eligible,
     count(*) filter (where is_black_hole) as black_hole_leads,
-    round(count(*) filter (where is_black_hole) / nullif(count(*) filter (where is_black_hole is not null), 0), 4) as black_hole_rate
+    round(cast(count(*) filter (where is_black_hole) as double precision) / nullif(count(*) filter (where is_black_hole is not null), 0), 4) as black_hole_rate
 from leads
 group by source_channel, campaign, created_month, owner

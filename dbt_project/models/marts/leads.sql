@@ -37,12 +37,12 @@ as_of_masked as (
 measured as (
     select
         *,
-        date_diff('day', cast(created_at as date), cast(mql_at as date)) as days_created_to_mql,
-        date_diff('day', cast(mql_at as date), cast(handed_to_sales_at as date)) as days_mql_to_handover,
-        date_diff('day', cast(handed_to_sales_at as date), cast(first_follow_up_at as date)) as days_to_first_follow_up,
-        date_diff('day', cast(first_follow_up_at as date), cast(opportunity_at as date)) as days_follow_up_to_opportunity,
-        date_diff('day', cast(opportunity_at as date), cast(closed_at as date)) as days_opportunity_to_close,
-        date_diff('day', cast(created_at as date), cast(closed_at as date)) as days_created_to_close,
+        {{ dbt.datediff("cast(created_at as date)", "cast(mql_at as date)", 'day') }} as days_created_to_mql,
+        {{ dbt.datediff("cast(mql_at as date)", "cast(handed_to_sales_at as date)", 'day') }} as days_mql_to_handover,
+        {{ dbt.datediff("cast(handed_to_sales_at as date)", "cast(first_follow_up_at as date)", 'day') }} as days_to_first_follow_up,
+        {{ dbt.datediff("cast(first_follow_up_at as date)", "cast(opportunity_at as date)", 'day') }} as days_follow_up_to_opportunity,
+        {{ dbt.datediff("cast(opportunity_at as date)", "cast(closed_at as date)", 'day') }} as days_opportunity_to_close,
+        {{ dbt.datediff("cast(created_at as date)", "cast(closed_at as date)", 'day') }} as days_created_to_close,
         handed_to_sales_at is not null
             and cast(handed_to_sales_at as date) + {{ var('lead_follow_up_sla_days') }} <= {{ as_of_date() }}
             as is_sla_elapsed

@@ -10,7 +10,7 @@ with typed as (
 
 select
     period,
-    try_cast(period || '-01' as date) as period_month,
+    {{ safe_cast("period || '-01'", 'date') }} as period_month,
     channel_code,
     cost_amount,
     _record_key, _source_file, _source_sheet, _source_row, _load_id, _loaded_at

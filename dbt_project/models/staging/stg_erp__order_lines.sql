@@ -7,11 +7,11 @@ with source as (
 typed as (
     select
         {{ clean_id('order_no') }} as order_no,
-        cast(try_cast({{ clean_id('line_no') }} as double) as integer) as line_no,
+        cast({{ safe_cast(clean_id('line_no'), 'double precision') }} as integer) as line_no,
         {{ clean_id('product_no') }} as product_no,
-        cast(round(try_cast(quantity as double), 3) as decimal(18, 3)) as quantity,
+        cast(round({{ safe_cast('quantity', 'double precision') }}, 3) as decimal(18, 3)) as quantity,
         {{ to_money('unit_price') }} as unit_price,
-        cast(round(coalesce(try_cast(discount_pct as double), 0), 4) as decimal(9, 4)) as discount_pct,
+        cast(round(coalesce({{ safe_cast('discount_pct', 'double precision') }}, 0), 4) as decimal(9, 4)) as discount_pct,
         {{ parse_timestamp('changed_at') }} as changed_at,
         {{ provenance_columns() }}
     from source
