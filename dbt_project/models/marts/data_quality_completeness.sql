@@ -9,7 +9,7 @@ select
     completeness.is_key_field,
     completeness.rows_read,
     completeness.rows_filled,
-    round(completeness.rows_filled / nullif(completeness.rows_read, 0), 4) as completeness
+    round(cast(completeness.rows_filled as double precision) / nullif(completeness.rows_read, 0), 4) as completeness
 from {{ source('meta', 'field_completeness') }} as completeness
 inner join {{ source('meta', 'load_log') }} as loads
     on completeness.load_id = loads.load_id and completeness.entity = loads.entity

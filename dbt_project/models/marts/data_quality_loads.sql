@@ -21,8 +21,8 @@ completeness as (
     select
         load_id,
         entity,
-        min(rows_filled / nullif(rows_read, 0)) filter (where is_key_field) as key_field_completeness,
-        avg(rows_filled / nullif(rows_read, 0)) as field_completeness
+        min(cast(rows_filled as double precision) / nullif(rows_read, 0)) filter (where is_key_field) as key_field_completeness,
+        avg(cast(rows_filled as double precision) / nullif(rows_read, 0)) as field_completeness
     from {{ source('meta', 'field_completeness') }}
     group by load_id, entity
 ),

@@ -46,13 +46,13 @@ select
     coalesce(shop_monthly.shop_orders, 0) as shop_orders,
     coalesce(shop_monthly.transferred_orders, 0) as transferred_orders,
     coalesce(shop_monthly.cancelled_orders, 0) as cancelled_orders,
-    round(shop_monthly.cancelled_orders / nullif(shop_monthly.shop_orders, 0), 4) as cancellation_rate,
+    round(cast(shop_monthly.cancelled_orders as double precision) / nullif(shop_monthly.shop_orders, 0), 4) as cancellation_rate,
     coalesce(shop_monthly.transferred_orders_in_erp, 0) as transferred_orders_in_erp,
     cast(coalesce(shop_monthly.transferred_basket_net, 0) as decimal(18, 2)) as transferred_basket_net,
     coalesce(erp_monthly.erp_web_orders, 0) as erp_web_orders,
     cast(coalesce(erp_monthly.erp_web_order_value, 0) as decimal(18, 2)) as erp_web_order_value,
-    round(shop_monthly.mobile_orders / nullif(shop_monthly.shop_orders, 0), 4) as mobile_share,
-    round(shop_monthly.invoice_payment_orders / nullif(shop_monthly.shop_orders, 0), 4) as invoice_payment_share
+    round(cast(shop_monthly.mobile_orders as double precision) / nullif(shop_monthly.shop_orders, 0), 4) as mobile_share,
+    round(cast(shop_monthly.invoice_payment_orders as double precision) / nullif(shop_monthly.shop_orders, 0), 4) as invoice_payment_share
 from months
 left join shop_monthly on months.month = shop_monthly.month
 left join erp_monthly on months.month = erp_monthly.month

@@ -14,7 +14,7 @@ typed as (
         lower({{ clean_text('status') }}) as status,
         lower({{ clean_text('payment_method') }}) as payment_method,
         lower({{ clean_text('device') }}) as device,
-        cast(try_cast({{ clean_text('items') }} as double) as integer) as items,
+        cast({{ safe_cast(clean_text('items'), 'double precision') }} as integer) as items,
         {{ to_money('basket_net') }} as basket_net,  -- the export writes a dot decimal
         {{ provenance_columns() }}
     from source
