@@ -52,5 +52,7 @@ docs: setup  ## dbt docs on http://127.0.0.1:8080
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
 
-bench: setup  ## benchmarks (not part of make test); results in bench-results/
-	$(RUN) python -m benchmarks.resolution --customers 50000
+# Scales S (demo, 600 customers) and M (50,000) by default; `make bench SCALE=L` for 500,000.
+SCALE ?= S M
+bench: setup  ## refresh benchmark (not part of make test); JSON in bench-results/
+	$(RUN) python -W ignore -m benchmarks.refresh $(foreach scale,$(SCALE),--scale $(scale))

@@ -45,16 +45,17 @@ def assign_customer_keys(
         .sort_values(["customer_key", "records", "cluster_id"], ascending=[True, False, True])
     )
     heir_of_key = votes.drop_duplicates("customer_key").set_index("customer_key")["cluster_id"]
-    for key, parts in votes.groupby("customer_key"):
-        for cluster in parts["cluster_id"].iloc[1:]:
-            events.append({"event": "split", "customer_key": key, "other_cluster": str(cluster), "records": int(parts.loc[parts["cluster_id"] == cluster, "records"].iloc[0])})
+    # every cluster but the heir of an old key is a part split off from it
+    split_off = votes[votes.duplicated("customer_key")]
+    for key, cluster, records in zip(split_off["customer_key"], split_off["cluster_id"], split_off["records"]):
+        events.append({"event": "split", "customer_key": key, "other_cluster": cluster, "records": int(records)})
 
     keys_by_cluster: dict[object, list[str]] = {}
     for key, cluster in heir_of_key.items():
         keys_by_cluster.setdefault(cluster, []).append(key)
 
     assigned: dict[object, str] = {}
-    sizes = frame.groupby("cluster_id").size()
+    sizes = frame.groupby("cluster_id").size().to_dict()
     for cluster in sorted(frame["cluster_id"].unique(), key=str):
         candidates = sorted(keys_by_cluster.get(cluster, []), key=_number)
         if candidates:
@@ -71,13 +72,6 @@ def assign_customer_keys(
     # split events learn the new key of the part that left
     for event in events:
         if event["event"] == "split":
-            event["other_key"] = assigned[_cluster_of(frame, event.pop("other_cluster"))]
+            event["other_key"] = assigned[event.pop("other_cluster")]
     events_frame = pd.DataFrame(events, columns=["event", "customer_key", "other_key", "records"])
     return KeyAssignment(record_keys=record_keys[["record_id", "customer_key"]], events=events_frame)
-
-
-def _cluster_of(frame: pd.DataFrame, cluster_as_text: str) -> object:
-    for cluster in frame["cluster_id"].unique():
-        if str(cluster) == cluster_as_text:
-            return cluster
-    raise KeyError(cluster_as_text)

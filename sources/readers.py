@@ -221,7 +221,8 @@ def read_csv(entity: SourceEntity, path: Path) -> Extract:
         frame[canonical] = raw.iloc[:, positions[0]] if positions else None
     frame = frame.replace({"": None}).astype(object)
     key_columns = entity.key or [next(iter(entity.columns))]
-    frame["_record_key"] = frame[key_columns].fillna("").astype(str).agg(":".join, axis=1)
+    keys = [frame[c].fillna("").astype(str) for c in key_columns]
+    frame["_record_key"] = keys[0].str.cat(keys[1:], sep=":") if len(keys) > 1 else keys[0]
     frame["_source_file"] = path.name
     frame["_source_sheet"] = None
     frame["_source_row"] = pd.array(raw.index + 2, dtype="Int64")  # header is line 1
@@ -330,9 +331,11 @@ def _bind_like(column: sa.Column, value: str) -> sa.BindParameter:
 
 def _sql_extract(entity: SourceEntity, frame: pd.DataFrame, location: str, headers: dict[str, list[str]]) -> Extract:
     key_columns = entity.key or [frame.columns[0]]
-    frame["_record_key"] = (
-        frame[key_columns].astype(str).agg(":".join, axis=1) if len(frame) else pd.Series(dtype=object)
-    )
+    if len(frame):
+        keys = [frame[c].astype(str) for c in key_columns]
+        frame["_record_key"] = keys[0].str.cat(keys[1:], sep=":") if len(keys) > 1 else keys[0]
+    else:
+        frame["_record_key"] = pd.Series(dtype=object)
     frame["_source_file"] = entity.location
     frame["_source_sheet"] = None
     frame["_source_row"] = pd.array([None] * len(frame), dtype="Int64")

@@ -7,5 +7,6 @@ The same arguments always give byte-identical files; `<out>/_truth/` holds the a
 """
 
 from .generator import GenerationSummary, generate
+from .universe import Volumes
 
-__all__ = ["GenerationSummary", "generate"]
+__all__ = ["GenerationSummary", "Volumes", "generate"]

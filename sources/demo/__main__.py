@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .generator import MIN_CUSTOMERS, generate
+from .universe import Volumes
 
 
 def _date(text: str) -> dt.date:
@@ -36,10 +37,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", type=_date, default=None,
                         help="reference date YYYY-MM-DD (default: today, UTC)")
     parser.add_argument("--out", type=Path, default=Path("data/sources"), help="output directory (default data/sources)")
+    defaults = Volumes()
+    parser.add_argument("--order-lines-per-customer", type=float, default=defaults.order_lines_per_customer,
+                        help=f"ERP order lines per company (default {defaults.order_lines_per_customer:g})")
+    parser.add_argument("--leads-per-crm-company", type=float, default=defaults.leads_per_crm_company,
+                        help=f"mean CRM leads per CRM company (default {defaults.leads_per_crm_company:g})")
+    parser.add_argument("--field-sales-workbooks", type=int, default=None,
+                        help="field-sales workbooks (default: one per 1,500 customers, 2 to 40)")
     args = parser.parse_args(argv)
+    volumes = Volumes(args.order_lines_per_customer, args.leads_per_crm_company, args.field_sales_workbooks)
     as_of = args.as_of or dt.datetime.now(dt.timezone.utc).date()
     started = time.perf_counter()
-    summary = generate(args.out, args.customers, args.seed, as_of)
+    summary = generate(args.out, args.customers, args.seed, as_of, volumes)
     seconds = time.perf_counter() - started
     print(f"Demo sources in {args.out} ({summary.customers} companies, seed {summary.seed}, "
           f"as of {summary.as_of}) in {seconds:.1f} s")

@@ -266,7 +266,7 @@ def build_crm(u: Universe, erp: ErpData, truth: Truth) -> CrmData:
     main_records = [(c_idx, ids[0]) for c_idx, ids in sorted(data.company_ids.items())]
     n_c = len(main_records)
     rec_company = np.array([c for c, _ in main_records], dtype=np.int64)
-    n_leads = rng.poisson(2.0, size=n_c)
+    n_leads = rng.poisson(u.volumes.leads_per_crm_company, size=n_c)
     lc = np.repeat(np.arange(n_c), n_leads)
     L = len(lc)
     src = rng.choice(len(LEAD_SOURCES), size=L, p=LEAD_SOURCE_P)

@@ -321,7 +321,7 @@ def build_erp(u: Universe) -> ErpData:
     activity = scale ** 0.75 * active_days / WINDOW_DAYS
     activity[ctype == DORMANT] = 0.0
     mean_lines = 1.0 + float(LINES_MU.mean())
-    base = 20.0 * len(companies) / mean_lines / max(activity.sum(), 1e-9)
+    base = u.volumes.order_lines_per_customer * len(companies) / mean_lines / max(activity.sum(), 1e-9)
     n_orders = rng.poisson(base * activity)
     n_orders = np.where((ctype != DORMANT) & (active_days > 0), np.maximum(n_orders, 1), 0)
     n_orders[ravc] = max(int(n_orders[ravc]), 60)

@@ -15,7 +15,7 @@ from . import erp as erp_mod
 from . import excel as excel_mod
 from . import webshop as webshop_mod
 from .truth import Truth
-from .universe import Universe, build_universe
+from .universe import Universe, Volumes, build_universe
 
 GENERATOR_VERSION = "1"
 MIN_CUSTOMERS = 60
@@ -217,8 +217,11 @@ company, the black-hole lead count and the monthly revenue).
 """
 
 
-def generate(out_dir: Path, customers: int, seed: int, as_of: dt.date) -> GenerationSummary:
-    """Write the demo sources for `customers` true companies into `out_dir`."""
+def generate(
+    out_dir: Path, customers: int, seed: int, as_of: dt.date, volumes: Volumes = Volumes()
+) -> GenerationSummary:
+    """Write the demo sources for `customers` true companies into `out_dir` (`volumes`: order
+    lines, leads and workbooks per company; the defaults are the demo's)."""
     if customers < MIN_CUSTOMERS:
         raise ValueError(f"customers must be at least {MIN_CUSTOMERS}")
     # The generator builds millions of acyclic objects; the cyclic garbage collector would only
@@ -226,16 +229,16 @@ def generate(out_dir: Path, customers: int, seed: int, as_of: dt.date) -> Genera
     gc_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(Path(out_dir), customers, seed, as_of)
+        return _generate(Path(out_dir), customers, seed, as_of, volumes)
     finally:
         if gc_enabled:
             gc.enable()
 
 
-def _generate(out_dir: Path, customers: int, seed: int, as_of: dt.date) -> GenerationSummary:
+def _generate(out_dir: Path, customers: int, seed: int, as_of: dt.date, volumes: Volumes) -> GenerationSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     registry = load_registry()
-    universe = build_universe(customers, seed, as_of)
+    universe = build_universe(customers, seed, as_of, volumes)
     truth = Truth(universe)
 
     erp = erp_mod.build_erp(universe)

@@ -119,6 +119,16 @@ class Planted:
                 self.over_contacted}
 
 
+@dataclass(frozen=True)
+class Volumes:
+    """How much data per company; the defaults are the demo's (benchmarks raise them to hit
+    named volumes, e.g. 100,000 leads for 50,000 customers)."""
+
+    order_lines_per_customer: float = 20.0
+    leads_per_crm_company: float = 2.0  # Poisson mean per CRM company
+    field_sales_workbooks: int | None = None  # None: one per 1,500 customers, 2 to 40
+
+
 @dataclass
 class Universe:
     as_of: dt.date
@@ -130,6 +140,7 @@ class Universe:
     marketing: list[Rep]
     technicians: list[Rep]
     planted: Planted
+    volumes: Volumes = Volumes()
 
     @property
     def field_reps(self) -> list[Rep]:
@@ -251,13 +262,13 @@ def _name_key(base: str) -> str:
 
 
 # ---------------------------------------------------------------------------- build
-def build_universe(customers: int, seed: int, as_of: dt.date) -> Universe:
+def build_universe(customers: int, seed: int, as_of: dt.date, volumes: Volumes = Volumes()) -> Universe:
     rnd = random.Random(seed * 7919 + 1)
     nprng = np.random.default_rng([seed, 1])
 
     # -- territories and reps
     used_emails: set[str] = set()
-    workbooks = field_sales_workbook_count(customers)
+    workbooks = volumes.field_sales_workbooks or field_sales_workbook_count(customers)
     territory_regions: list[tuple[str, int]] = [(r, 1) for r in places.REGIONS]
     parts = {r: 1 for r in places.REGIONS}
     while len(territory_regions) < workbooks:
@@ -412,7 +423,7 @@ def build_universe(customers: int, seed: int, as_of: dt.date) -> Universe:
         seen_mail.add(p.email)
 
     planted = _plant(companies, territories, rnd, same_name_pairs)
-    return Universe(as_of, seed, companies, persons, territories, inside, marketing, technicians, planted)
+    return Universe(as_of, seed, companies, persons, territories, inside, marketing, technicians, planted, volumes)
 
 
 def _plant(companies: list[Company], territories: list[Territory], rnd: random.Random,
