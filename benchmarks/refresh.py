@@ -41,8 +41,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.dbt import BEFORE_RESOLUTION
-from quality.mart_contracts import MART_CONTRACTS, key_column
-from quality.validate import validate
+from quality.mart_contracts import MART_CONTRACTS, check_mart_table
 from resolution.matching import exact_baseline, prepare_features
 from resolution.pipeline import RECORDS_TABLE, run_resolution
 from serving.publish import publish_snapshot
@@ -181,12 +180,11 @@ def refresh(
     def contract_checks() -> tuple[int, dict[str, object]]:
         rows, failing = 0, {}
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            for table, contract in MART_CONTRACTS.items():
+            for table in MART_CONTRACTS:
                 frame = con.execute(f'select * from mart."{table}"').df()
-                result = validate(frame, contract, key_column(contract))
-                errors = result.violations[result.violations["severity"] == "error"]
-                if len(errors) or result.schema_problems:
-                    failing[table] = int(errors["row"].nunique())
+                result, failing_rows = check_mart_table(frame, table)
+                if failing_rows or result.schema_problems:
+                    failing[table] = failing_rows
                 rows += len(frame)
         return rows, {"tables": len(MART_CONTRACTS), "failing_tables": failing}
 

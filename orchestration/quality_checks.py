@@ -8,8 +8,8 @@ a table of sample failing rows, and the owner of the table.
 import dagster as dg
 import duckdb
 
-from quality.mart_contracts import MART_CONTRACTS, MartContract, key_column
-from quality.validate import sample_failures_markdown, validate
+from quality.mart_contracts import MART_CONTRACTS, MartContract, check_mart_table
+from quality.validate import sample_failures_markdown
 
 from .settings import Settings
 
@@ -44,9 +44,7 @@ def build_mart_contract_check(
     def _check() -> dg.AssetCheckResult:
         with duckdb.connect(str(settings.warehouse), read_only=True) as connection:
             frame = connection.execute(f'select * from mart."{table}"').df()
-        result = validate(frame, contract, key_column(contract))
-        errors = result.violations[result.violations["severity"] == "error"]
-        failing_rows = int(errors["row"].nunique())
+        result, failing_rows = check_mart_table(frame, table)
         passed = not result.schema_problems and failing_rows == 0
         counts = result.rule_counts()
         return dg.AssetCheckResult(

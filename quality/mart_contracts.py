@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from . import contracts
+from .validate import ValidationResult, validate
 
 LIFECYCLE_STATUSES = ["prospect", "active", "at_risk", "inactive", "lost"]
 SEGMENTS = ["key_account", "standard", "small", "unclassified", "prospect"]
@@ -343,6 +344,15 @@ MART_CONTRACTS: dict[str, type[MartContract]] = {
     "data_quality_rule_violations": DataQualityRuleViolations,
     "data_quality_completeness": DataQualityCompleteness,
 }
+
+
+def check_mart_table(frame: pd.DataFrame, table: str) -> tuple[ValidationResult, int]:
+    """Validate a mart table against its contract: the result and the rows breaking an
+    error rule (the table passes when there are none and no schema problems)."""
+    contract = MART_CONTRACTS[table]
+    result = validate(frame, contract, key_column(contract))
+    errors = result.violations[result.violations["severity"] == "error"]
+    return result, int(errors["row"].nunique())
 
 
 def key_column(contract: type[MartContract]) -> str:
