@@ -4,8 +4,11 @@ acceptable; a missing value is acceptable here (requiredness is a separate rule)
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 
@@ -25,6 +28,41 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").str.strip()
 
 
+def per_distinct(test: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
+    """Run a vectorised test once per distinct value and spread the answers back: source
+    columns repeat the same dates, codes and spellings over millions of rows, and the
+    string and regex work dominated the extract (profiled at 50,000 customers)."""
+
+    @functools.wraps(test)
+    def on_distinct(series: pd.Series, *args: object, **kwargs: object) -> pd.Series:
+        # the tests read every value as text, so distinct means distinct as text
+        codes, distinct = pd.factorize(series.astype("string"), use_na_sentinel=True)
+        if len(distinct) * 2 > len(series):  # mostly unique values: nothing to gain
+            return test(series, *args, **kwargs)
+        # the missing value's answer goes last, where code -1 picks it up
+        values = pd.Series([*distinct, None], dtype=object)
+        answers = test(values, *args, **kwargs).to_numpy()
+        return pd.Series(np.take(answers, codes), index=series.index, dtype=answers.dtype)
+
+    return on_distinct
+
+
+def per_distinct_pair(test: Callable[[object, object], bool], values: list[tuple[object, object]]) -> list[bool]:
+    """A row-wise test of (value, country) answered once per distinct pair."""
+    answers: dict[tuple[object, object], bool] = {}
+    out = []
+    for pair in values:
+        try:
+            answer = answers[pair]
+        except KeyError:
+            answer = answers[pair] = test(*pair)
+        except TypeError:  # an unhashable cell (a list from an API): test it directly
+            answer = test(*pair)
+        out.append(answer)
+    return out
+
+
+@per_distinct
 def matches(series: pd.Series, pattern: str) -> pd.Series:
     text = _text(series)
     return (text.isna() | text.str.match(pattern, flags=re.IGNORECASE)).fillna(False).astype(bool)
@@ -43,6 +81,7 @@ def is_amount(series: pd.Series) -> pd.Series:
     return matches(series, GERMAN_AMOUNT) | matches(series, PLAIN_AMOUNT)
 
 
+@per_distinct
 def parse_date(series: pd.Series) -> pd.Series:
     """German dd.mm.yyyy or ISO dates to Timestamps; NaT where unparseable or missing."""
     text = _text(series)
@@ -53,6 +92,7 @@ def parse_date(series: pd.Series) -> pd.Series:
     return german.fillna(iso)
 
 
+@per_distinct
 def is_date(series: pd.Series) -> pd.Series:
     text = _text(series)
     return (text.isna() | parse_date(series).notna()).astype(bool)
@@ -64,6 +104,7 @@ def not_in_future(series: pd.Series, today: dt.date | None = None) -> pd.Series:
     return (parsed.isna() | (parsed < limit)).astype(bool)
 
 
+@per_distinct
 def one_of(series: pd.Series, allowed: set[str]) -> pd.Series:
     text = _text(series)
     return (text.isna() | text.str.lower().isin({a.lower() for a in allowed})).astype(bool)
@@ -90,10 +131,12 @@ def country_of(value: object) -> str | None:
     return None if _missing(value) else normalise.country(value)
 
 
+@per_distinct
 def is_country(series: pd.Series) -> pd.Series:
     return series.map(lambda v: _missing(v) or country_of(v) is not None).astype(bool)
 
 
+@per_distinct
 def is_iso_country_code(series: pd.Series) -> pd.Series:
     """Strict: an upper-case ISO 3166 alpha-2 code, as a system of record must hold it."""
     codes = set(phonenumbers.SUPPORTED_REGIONS)
@@ -116,7 +159,7 @@ def postcode_fits_country(frame: pd.DataFrame, column: str = "postcode", country
             return True  # other countries' postcode rules are out of scope
         return normalise.postcode(value, code) is not None
 
-    return pd.Series([ok(v, c) for v, c in _row_values(frame, column, country_column)], index=frame.index, dtype=bool)
+    return pd.Series(per_distinct_pair(ok, _row_values(frame, column, country_column)), index=frame.index, dtype=bool)
 
 
 VAT_PATTERNS = {"DE": r"^DE\d{9}$", "AT": r"^ATU\d{8}$", "CH": r"^CHE\d{9}$"}
@@ -138,7 +181,7 @@ def vat_id_fits_country(frame: pd.DataFrame, column: str = "vat_id", country_col
             return bool(re.match(VAT_PATTERNS[code], compact))
         return bool(re.match(EU_VAT, compact))
 
-    return pd.Series([ok(v, c) for v, c in _row_values(frame, column, country_column)], index=frame.index, dtype=bool)
+    return pd.Series(per_distinct_pair(ok, _row_values(frame, column, country_column)), index=frame.index, dtype=bool)
 
 
 def phone_fits_country(frame: pd.DataFrame, column: str = "phone", country_column: str | None = "country") -> pd.Series:
@@ -146,8 +189,7 @@ def phone_fits_country(frame: pd.DataFrame, column: str = "phone", country_colum
     are read in the row's country, default DE)."""
     if column not in frame:
         return pd.Series(True, index=frame.index)
-    return pd.Series(
-        [_missing(v) or normalise.phone_e164(v, country_of(c)) is not None for v, c in _row_values(frame, column, country_column)],
-        index=frame.index,
-        dtype=bool,
-    )
+    def ok(value: object, country: object) -> bool:
+        return _missing(value) or normalise.phone_e164(value, country_of(country)) is not None
+
+    return pd.Series(per_distinct_pair(ok, _row_values(frame, column, country_column)), index=frame.index, dtype=bool)

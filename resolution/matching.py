@@ -126,7 +126,7 @@ def _same_domain_pairs(features: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _settings() -> SettingsCreator:
+def _settings(blocking_rules: list[list[str]]) -> SettingsCreator:
     name = cl.CustomComparison(
         output_column_name="name_norm",
         comparison_description="Normalised company name",
@@ -177,13 +177,7 @@ def _settings() -> SettingsCreator:
             cl.ExactMatch("phone"),
             cl.ExactMatch("domain"),
         ],
-        blocking_rules_to_generate_predictions=[
-            block_on("postcode"),
-            block_on("name_norm"),
-            block_on("name_first_token", "city"),
-            block_on("phone"),
-            block_on("domain"),
-        ],
+        blocking_rules_to_generate_predictions=[block_on(*columns) for columns in blocking_rules],
         retain_intermediate_calculation_columns=False,
         max_iterations=10,
         additional_columns_to_retain=["source_entity", "record_key"],
@@ -198,7 +192,7 @@ def splink_pairs(
     domain), refined by EM where EM converges."""
     db_api = DuckDBAPI()
     table = db_api.register(features, dataset_display_name="company_records")
-    linker = Linker(table, _settings(), log_level=logging.WARNING)
+    linker = Linker(table, _settings(config["blocking_rules"]), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("vat_id"), block_on("domain", "postcode")], recall=config["deterministic_recall"]
     )
