@@ -1,17 +1,19 @@
 """Extract assets generated from the source registry: one asset per source entity, with
 its contract as a blocking asset check."""
 
-
 import datetime
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from pydantic import Field
 
 from sources.errors import SourceError
-from sources.load import LoadReport, load_entity
 from sources.registry import Registry, SourceEntity, SourceSystem
 
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from sources.load import LoadReport
 
 KIND_TAGS = {"excel": "excel", "csv": "csv", "sql": "sql", "hubspot": "hubspot"}
 
@@ -32,7 +34,7 @@ def raw_asset_key(entity_name: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", entity_name])
 
 
-def _contract_check_result(entity: SourceEntity, report: LoadReport) -> dg.AssetCheckResult:
+def _contract_check_result(entity: SourceEntity, report: "LoadReport") -> dg.AssetCheckResult:
     passed = report.error_rate <= entity.max_error_rate
     return dg.AssetCheckResult(
         check_name="contract",
@@ -59,7 +61,7 @@ def _contract_check_result(entity: SourceEntity, report: LoadReport) -> dg.Asset
     )
 
 
-def _schema_drift_check_result(entity: SourceEntity, report: LoadReport) -> dg.AssetCheckResult:
+def _schema_drift_check_result(entity: SourceEntity, report: "LoadReport") -> dg.AssetCheckResult:
     changes = [
         f"{source}: added {', '.join(d['added']) or '-'}; removed {', '.join(d['removed']) or '-'}"
         for source, d in report.schema_drift.items()
@@ -118,6 +120,10 @@ def build_extract_asset(
         retry_policy=TRANSIENT_SOURCE_RETRIES,
     )
     def extract(context: dg.AssetExecutionContext, config: ExtractConfig) -> dg.MaterializeResult:
+        # Imported when the step runs, not when Dagster loads the code location: pandas,
+        # DuckDB, pandera and Splink are most of the load time (tests/test_definitions.py).
+        from sources.load import load_entity
+
         try:
             report = load_entity(
                 entity.name,

@@ -10,9 +10,6 @@ from pathlib import Path
 import dagster as dg
 from dagster._core.events import DagsterEventType
 
-from serving.postgres import DEFAULT_READER_ROLE, publish_to_postgres
-from serving.publish import default_publish_dir, publish_snapshot
-
 from .settings import Settings
 
 PUBLISHED_MART = dg.AssetKey(["serving", "published_mart"])
@@ -54,6 +51,9 @@ def build_publish_asset(
                 description=f"Not published, the last good snapshot stays: checks failed in this run: {', '.join(failed)}",
                 allow_retries=False,
             )
+        from serving.postgres import DEFAULT_READER_ROLE, publish_to_postgres  # step-time import, see extract.py
+        from serving.publish import default_publish_dir, publish_snapshot
+
         target = publish_dir or default_publish_dir()
         snapshot = publish_snapshot(settings.warehouse, target)
         metadata: dict[str, object] = {

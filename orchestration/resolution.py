@@ -2,14 +2,14 @@
 resolution/golden_customers, with the steward's view in metadata."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
-import pandas as pd
-
-from resolution.normalise import config
-from resolution.pipeline import DECISIONS_PATH, run_resolution
 
 from .settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RECORD_KEYS = dg.AssetKey(["resolution", "record_customer_keys"])
 GOLDEN = dg.AssetKey(["resolution", "golden_customers"])
@@ -18,13 +18,11 @@ COMPANY_RECORDS = dg.AssetKey(["intermediate", "int_company_records"])
 REVIEW_ROWS = 25
 
 
-def _markdown(frame: pd.DataFrame) -> str:
+def _markdown(frame: "pd.DataFrame") -> str:
     return frame.to_markdown(index=False) if len(frame) else "None."
 
 
 def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
-    thresholds = config()["matching"]
-
     @dg.multi_asset(
         specs=[
             dg.AssetSpec(
@@ -67,6 +65,11 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
         pool="duckdb_warehouse",
     )
     def entity_resolution(context: dg.AssetExecutionContext):
+        # step-time imports (pandas, DuckDB, Splink), see orchestration/extract.py
+        from resolution.normalise import config
+        from resolution.pipeline import DECISIONS_PATH, run_resolution
+
+        thresholds = config()["matching"]
         truth = settings.sources_dir / "_truth" / "records.csv"
         report = run_resolution(
             settings.warehouse,
