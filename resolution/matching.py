@@ -6,6 +6,7 @@ Input: one row per company-bearing source record with the columns in INPUT_COLUM
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from splink.internals.exceptions import EMTrainingException
 
 from . import normalise as n
-from .frames import query
+from .frames import per_distinct_value, query
 
 INPUT_COLUMNS = [
     "source_entity", "record_key", "company_name", "street", "postcode", "city", "country",
@@ -41,6 +42,7 @@ class MatchResult:
     pairs: pd.DataFrame  # every scored pair at or above the review threshold, with the rule
     features: pd.DataFrame
     stats: dict[str, Any] = field(default_factory=dict)
+    state: "MatchState | None" = None  # stored for the next run's incremental matching
 
     def review_pairs(self, match_threshold: float) -> pd.DataFrame:
         probabilistic = self.pairs[self.pairs["rule"] == "splink"]
@@ -53,8 +55,7 @@ def _cached(function, values: pd.Series, *args) -> pd.Series:
         keys = list(zip(values, *args))
         cache = {k: function(*k) for k in dict.fromkeys(keys)}
         return pd.Series([cache[k] for k in keys], index=values.index, dtype=object)
-    cache = {v: function(v) for v in values.dropna().unique()}
-    return values.map(cache).astype(object).where(values.notna(), None)
+    return per_distinct_value(function, values)
 
 
 def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
@@ -69,10 +70,6 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
     features["record_key"] = frame["record_key"].astype(str)
     features["country"] = _cached(n.country, frame["country"]).fillna("DE")
     features["name_norm"] = _cached(n.company_name, frame["company_name"])
-    features["name_tokens"] = features["name_norm"].map(
-        lambda v: [t for t in v.split(" ") if len(t) > 1] if isinstance(v, str) else None
-    )
-    features["name_first_token"] = features["name_tokens"].map(lambda t: t[0] if t else None)
     features["name_loose"] = _cached(n.loose_name, features["name_norm"])
     streets = _cached(n.street, frame["street"])
     features["street_name"] = streets.map(lambda s: s[0] if isinstance(s, tuple) else None)
@@ -89,7 +86,21 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
     debtor = frame["debtor_no"].map(lambda v: str(v).strip() if v is not None and str(v).strip() else None)
     features["debtor_no"] = debtor
     features["is_erp_master"] = frame["source_entity"].eq(ERP_MASTER)
-    return features.reset_index(drop=True)
+    features["fingerprint"] = record_fingerprints(records)
+    return with_name_tokens(features.reset_index(drop=True))
+
+
+def with_name_tokens(features: pd.DataFrame) -> pd.DataFrame:
+    """The name's tokens (for the shared-token levels) and its first token (for blocking)."""
+    tokens = features["name_norm"].map(lambda v: [t for t in v.split(" ") if len(t) > 1] if isinstance(v, str) else None)
+    return features.assign(name_tokens=tokens, name_first_token=tokens.map(lambda t: t[0] if t else None))
+
+
+def record_fingerprints(records: pd.DataFrame) -> pd.Series:
+    """A hash of the record's matching inputs: an unchanged fingerprint means unchanged
+    features, so the next run can reuse them and the pairs scored from them."""
+    text = records[INPUT_COLUMNS].astype("string").fillna("\x00")
+    return pd.util.hash_pandas_object(text, index=False).astype("int64").to_numpy()
 
 
 def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
@@ -224,6 +235,96 @@ def splink_pairs(
     return pairs, model
 
 
+@dataclass
+class MatchState:
+    """What a run leaves for the next one: per record its features (with the fingerprint of
+    its inputs), the pairs Splink scored at or above the review threshold, and the model."""
+
+    features: pd.DataFrame
+    pairs: pd.DataFrame  # record_id_l, record_id_r, match_probability, match_weight
+    model: dict[str, Any]
+    trained_at: Any  # datetime of the run that trained the model
+    settings_fingerprint: str
+
+
+@dataclass(frozen=True)
+class MatchPlan:
+    mode: str  # "full" (train and score every pair) or "incremental"
+    reason: str
+    changed: frozenset[str] = frozenset()  # record ids new or with changed inputs
+    removed: frozenset[str] = frozenset()  # record ids gone since the last run
+
+
+def settings_fingerprint(config: dict[str, Any]) -> str:
+    """Changing normalisation or matching settings invalidates stored features and scores."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps([n.config(), config], sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def plan_matching(
+    records: pd.DataFrame, previous: MatchState | None, config: dict[str, Any], now: Any
+) -> MatchPlan:
+    """Incremental when a recent model exists for the same settings and few records changed:
+    only pairs involving a new or changed record are scored again. Otherwise, and every
+    `full_rematch_days` (term frequencies and m/u drift as the data grows), train and score
+    everything."""
+    if previous is None:
+        return MatchPlan("full", "first run (no stored model)")
+    if previous.settings_fingerprint != settings_fingerprint(config):
+        return MatchPlan("full", "matching or normalisation settings changed")
+    if now - previous.trained_at >= dt.timedelta(days=config["full_rematch_days"]):
+        return MatchPlan("full", f"periodic full re-match (every {config['full_rematch_days']} days)")
+    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    current = pd.Series(record_fingerprints(records), index=ids.to_numpy())
+    stored = previous.features.set_index("record_id")["fingerprint"]
+    known = current.index.isin(stored.index)
+    changed = set(current.index[~known])
+    same_index = current.index[known]
+    changed |= set(same_index[current[same_index].to_numpy() != stored.loc[same_index].to_numpy()])
+    removed = set(stored.index.difference(current.index))
+    share = (len(changed) + len(removed)) / max(len(current), 1)
+    if share > config["incremental_max_changed_share"]:
+        return MatchPlan("full", f"{share:.1%} of records changed (incremental up to "
+                                 f"{config['incremental_max_changed_share']:.0%})")
+    return MatchPlan("incremental", f"{len(changed)} new or changed, {len(removed)} removed records",
+                     frozenset(changed), frozenset(removed))
+
+
+def incremental_features(records: pd.DataFrame, previous: MatchState, plan: MatchPlan) -> pd.DataFrame:
+    """Stored features for unchanged records, fresh ones for new and changed records."""
+    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    fresh = prepare_features(records[ids.isin(plan.changed).to_numpy()]) if plan.changed else None
+    kept = previous.features[~previous.features["record_id"].isin(plan.changed | plan.removed)]
+    features = with_name_tokens(kept.drop(columns=["name_tokens", "name_first_token"], errors="ignore"))
+    if fresh is not None and len(fresh):
+        features = pd.concat([features, fresh[features.columns]], ignore_index=True)
+    # the order of the records as read, as a full run would have it
+    order = pd.Series(range(len(ids)), index=ids.to_numpy())
+    return features.iloc[order.loc[features["record_id"]].argsort(kind="stable")].reset_index(drop=True)
+
+
+def score_changed_pairs(
+    features: pd.DataFrame, changed: frozenset[str], model: dict[str, Any], review_threshold: float,
+    blocking_rules: list[list[str]],
+) -> pd.DataFrame:
+    """Splink pairs involving at least one changed record, scored with the stored model over
+    the current records (term frequencies from today's data). The blocking joins run over
+    all records, but only pairs with a changed side are compared and scored."""
+    if not changed:
+        return pd.DataFrame(columns=["record_id_l", "record_id_r", "match_probability", "match_weight"])
+    frame = features.assign(is_changed=features["record_id"].isin(changed))
+    model = {**model, "blocking_rules_to_generate_predictions": [
+        " and ".join(f'l."{c}" = r."{c}"' for c in columns) + " and (l.is_changed or r.is_changed)"
+        for columns in blocking_rules
+    ]}
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(frame, dataset_display_name="company_records"), model, log_level=logging.WARNING)
+    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+    return predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
+
+
 def floor_m_probabilities(model: dict[str, Any], floor: float) -> dict[str, Any]:
     """No agreement level is impossible for a true match: EM on clean demo data can learn
     m = 0 for "street differs" or leave a level untrained, which would veto or ignore real
@@ -244,23 +345,42 @@ def resolve(
     *,
     decisions: list[Decision] | None = None,
     config: dict[str, Any] | None = None,
+    previous: MatchState | None = None,
+    now: dt.datetime | None = None,
 ) -> MatchResult:
     """Cluster company records: every record gets a cluster, a record matching nothing is
-    its own cluster."""
+    its own cluster. With the previous run's state, only new and changed records are
+    normalised and scored (see plan_matching)."""
     config = {**n.config()["matching"], **(config or {})}
-    features = prepare_features(records)
-    stats: dict[str, Any] = {"records": len(features)}
-    if features["record_id"].duplicated().any():
-        dupes = features.loc[features["record_id"].duplicated(), "record_id"].head(5).tolist()
-        raise ValueError(f"record ids are not unique, e.g. {dupes}")
+    now = now or dt.datetime.now()
+    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"record ids are not unique, e.g. {ids[ids.duplicated()].head(5).tolist()}")
+    plan = plan_matching(records, previous, config, now) if len(records) >= 10 else MatchPlan("full", "too few records")
+    if plan.mode == "incremental" and previous is not None:
+        features = incremental_features(records, previous, plan)
+    else:
+        features = prepare_features(records)
+    stats: dict[str, Any] = {"records": len(features), "mode": plan.mode, "mode_reason": plan.reason,
+                             "records_rescored": len(plan.changed) if plan.mode == "incremental" else len(features)}
 
     rule_pairs = deterministic_pairs(features).assign(match_probability=1.0, match_weight=None)
-    if len(features) >= 10:
+    empty = pd.DataFrame(columns=["record_id_l", "record_id_r", "match_probability", "match_weight"])
+    if plan.mode == "incremental" and previous is not None:
+        gone = plan.changed | plan.removed
+        kept = previous.pairs[~previous.pairs["record_id_l"].isin(gone) & ~previous.pairs["record_id_r"].isin(gone)]
+        fresh = score_changed_pairs(features, plan.changed, previous.model, config["review_threshold"], config["blocking_rules"])
+        scored = pd.concat([df for df in (kept, fresh) if len(df)] or [empty], ignore_index=True)
+        model, trained_at = previous.model, previous.trained_at
+    elif len(features) >= 10:
         scored, model = splink_pairs(features, rule_pairs, config["review_threshold"], config)
-        scored = scored.assign(rule="splink")
+        trained_at = now
     else:  # too few records to train a model; deterministic evidence only
-        scored, model = pd.DataFrame(columns=["record_id_l", "record_id_r", "match_probability", "match_weight", "rule"]), None
-    pairs = pd.concat([rule_pairs, scored], ignore_index=True)
+        scored, model, trained_at = empty, None, None
+    scored = scored.assign(rule="splink")
+    state = MatchState(features.drop(columns=["name_tokens", "name_first_token"]), scored.drop(columns=["rule"]),
+                       model, trained_at, settings_fingerprint(config)) if model is not None else None
+    pairs = pd.concat([df for df in (rule_pairs, scored) if len(df)] or [scored], ignore_index=True)
     pairs = pairs.sort_values("match_probability", ascending=False).drop_duplicates(["record_id_l", "record_id_r"])
 
     forced = pd.DataFrame(
@@ -301,7 +421,7 @@ def resolve(
         review_pairs=int(((pairs["rule"] == "splink") & (pairs["match_probability"] < config["match_threshold"])).sum()),
         records_without_name=int(features["name_norm"].isna().sum()),
     )
-    result = MatchResult(clusters=clusters, pairs=pairs, features=features, stats=stats)
+    result = MatchResult(clusters=clusters, pairs=pairs, features=features, stats=stats, state=state)
     result.stats["model"] = model
     return result
 
@@ -317,9 +437,9 @@ def attach_addressless_records(clusters: pd.DataFrame, features: pd.DataFrame, f
     frame = clusters.merge(features[["record_id", "name_loose", *ADDRESS_EVIDENCE]], on="record_id")
     size = frame.groupby("cluster_id")["record_id"].transform("size")
     orphan = (size == 1) & frame[ADDRESS_EVIDENCE].isna().all(axis=1) & frame["name_loose"].notna()
-    anchored = frame[~orphan & frame["name_loose"].notna()]
-    candidates = anchored.groupby("name_loose")["cluster_id"].unique()
-    unique = candidates[candidates.map(len) == 1].map(lambda c: c[0])
+    anchored = frame.loc[~orphan & frame["name_loose"].notna(), ["name_loose", "cluster_id"]].drop_duplicates()
+    clusters_per_name = anchored["name_loose"].value_counts()
+    unique = anchored[anchored["name_loose"].map(clusters_per_name) == 1].set_index("name_loose")["cluster_id"]
     blocked = set(zip(forced.loc[forced["decision"] == "no_match", "record_id_l"], forced.loc[forced["decision"] == "no_match", "record_id_r"]))
     clusters = clusters.set_index("record_id")
     members = clusters.reset_index().groupby("cluster_id")["record_id"].agg(set) if blocked else {}

@@ -13,7 +13,7 @@ from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from . import normalise as n
-from .frames import query
+from .frames import per_distinct_value, query
 from .keys import KeyAssignment, assign_customer_keys
 
 PERSON_PREFIX = "PERS-"
@@ -26,9 +26,9 @@ def prepare_people(people: pd.DataFrame, company_keys: pd.DataFrame) -> pd.DataF
     frame = frame.merge(
         company_keys.rename(columns={"record_id": "company_record_id"}), on="company_record_id", how="left"
     )
-    frame["last"] = frame["last_name"].map(lambda v: (n.fold(v) or "").replace(" ", "") or None)
-    frame["first"] = frame["first_name"].map(lambda v: (n.fold(v) or "").split(" ")[0].rstrip(".") or None)
-    frame["email_norm"] = frame["email"].map(n.email)
+    frame["last"] = per_distinct_value(lambda v: (n.fold(v) or "").replace(" ", "") or None, frame["last_name"])
+    frame["first"] = per_distinct_value(lambda v: (n.fold(v) or "").split(" ")[0].rstrip(".") or None, frame["first_name"])
+    frame["email_norm"] = per_distinct_value(n.email, frame["email"])
     return frame
 
 

@@ -13,6 +13,9 @@ Tables written:
   resolution.match_runs             append-only accuracy and volume per run
   resolution.match_run_sources      append-only per run and source entity: records, customers,
                                     duplicates merged within the source (data-quality mart)
+  resolution.match_state_features / match_state_pairs / match_state_model
+                                    what the next run's incremental matching builds on
+                                    (features with input fingerprints, scored pairs, the model)
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import pandas as pd
 from .evaluate import PairwiseScore, pairwise_scores
 from .golden import golden_records
 from .keys import assign_customer_keys
-from .matching import Decision, exact_baseline, resolve
+from .matching import Decision, MatchState, exact_baseline, resolve
 from .normalise import config
 from .people import resolve_people
 
@@ -41,7 +44,8 @@ HISTORY_DDL = {
     "person_key_events": "event varchar, customer_key varchar, other_key varchar, records bigint, "
     "run_id varchar, happened_at timestamp",
     "match_runs": "run_id varchar, resolved_at timestamp, records bigint, customers bigint, review_pairs bigint, "
-    "f1 double, \"precision\" double, recall double, baseline_f1 double, link_rules varchar",
+    "f1 double, \"precision\" double, recall double, baseline_f1 double, link_rules varchar, "
+    "matching_mode varchar, matching_reason varchar, records_rescored bigint",
     "match_run_sources": "run_id varchar, resolved_at timestamp, source_entity varchar, records bigint, "
     "customers bigint, duplicates_merged bigint, records_linked_across_sources bigint",
 }
@@ -63,6 +67,9 @@ class ResolutionReport:
     splink_score: PairwiseScore | None = None
     baseline_score: PairwiseScore | None = None
     person_score: PairwiseScore | None = None
+    matching_mode: str = "full"  # or "incremental" (only new and changed records scored)
+    matching_reason: str = ""
+    records_rescored: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -110,13 +117,51 @@ def _score_against_truth(features: pd.DataFrame, clusters: pd.DataFrame, truth_p
     return pairwise_scores(predicted, true_labels), pairwise_scores(baseline, true_labels)
 
 
+def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, ddl: str) -> None:
+    """History tables outlive releases: a column added to HISTORY_DDL is added in place."""
+    for column in (c.strip() for c in ddl.split(",")):
+        con.execute(f"alter table {table} add column if not exists {column}")
+
+
+def read_match_state(con: duckdb.DuckDBPyConnection) -> MatchState | None:
+    if not _table_exists(con, "resolution", "match_state_model"):
+        return None
+    row = con.execute("select model_json, trained_at, settings_fingerprint from resolution.match_state_model").fetchone()
+    if row is None:
+        return None
+    return MatchState(
+        features=con.execute("select * from resolution.match_state_features").df(),
+        pairs=con.execute("select * from resolution.match_state_pairs").df(),
+        model=json.loads(row[0]),
+        trained_at=row[1],
+        settings_fingerprint=row[2],
+    )
+
+
+def write_match_state(con: duckdb.DuckDBPyConnection, state: MatchState | None) -> None:
+    """Replaced on every run (inside the caller's transaction); no state, no incremental run."""
+    for table in ("match_state_features", "match_state_pairs", "match_state_model"):
+        con.execute(f"drop table if exists resolution.{table}")
+    if state is None:
+        return
+    for table, frame in (("match_state_features", state.features), ("match_state_pairs", state.pairs)):
+        con.register("frame", frame)
+        con.execute(f"create table resolution.{table} as select * from frame")
+        con.unregister("frame")
+    con.execute("create table resolution.match_state_model (model_json varchar, trained_at timestamp, settings_fingerprint varchar)")
+    con.execute("insert into resolution.match_state_model values (?, ?, ?)",
+                [json.dumps(state.model), state.trained_at, state.settings_fingerprint])
+
+
 def run_resolution(
     warehouse: Path,
     *,
     run_id: str,
     truth_path: Path | None = None,
     decisions_path: Path = DECISIONS_PATH,
+    full_rematch: bool = False,
 ) -> ResolutionReport:
+    """full_rematch: train and score every pair even when the stored model could be reused."""
     settings = config()["matching"]
     with duckdb.connect(str(warehouse)) as con:
         records = con.execute(f"select * from {RECORDS_TABLE}").df()
@@ -131,7 +176,8 @@ def run_resolution(
             if _table_exists(con, "resolution", "person_key_map")
             else None
         )
-    result = resolve(records, decisions=read_decisions(decisions_path))
+        previous_state = read_match_state(con) if not full_rematch else None
+    result = resolve(records, decisions=read_decisions(decisions_path), previous=previous_state)
     keys = assign_customer_keys(result.clusters, previous)
     clusters = result.clusters.merge(keys.record_keys, on="record_id")
 
@@ -142,7 +188,8 @@ def run_resolution(
     golden = golden_records(keyed_records)
     golden["record_count"] = golden["customer_key"].map(keyed_records.groupby("customer_key").size())
     golden["sources"] = golden["customer_key"].map(
-        keyed_records.groupby("customer_key")["source_entity"].agg(lambda s: ", ".join(sorted(set(s))))
+        keyed_records[["customer_key", "source_entity"]].drop_duplicates().sort_values("source_entity")
+        .groupby("customer_key")["source_entity"].agg(", ".join)
     )
 
     names = result.features.set_index("record_id")
@@ -187,6 +234,9 @@ def run_resolution(
         splink_score=splink_score,
         baseline_score=baseline_score,
         person_score=person_score,
+        matching_mode=result.stats["mode"],
+        matching_reason=result.stats["mode_reason"],
+        records_rescored=int(result.stats["records_rescored"]),
     )
     run_row = pd.DataFrame(
         [
@@ -201,6 +251,9 @@ def run_resolution(
                 "recall": splink_score.recall if splink_score else None,
                 "baseline_f1": baseline_score.f1 if baseline_score else None,
                 "link_rules": json.dumps(report.link_rules),
+                "matching_mode": report.matching_mode,
+                "matching_reason": report.matching_reason,
+                "records_rescored": report.records_rescored,
             }
         ]
     )
@@ -230,8 +283,10 @@ def run_resolution(
                 ("match_runs", run_row),
                 ("match_run_sources", source_rows),
             ]
+            write_match_state(con, result.state)
             for name, frame in history:
                 con.execute(f"create table if not exists resolution.{name} ({HISTORY_DDL[name]})")
+                add_missing_columns(con, f"resolution.{name}", HISTORY_DDL[name])
                 con.register("frame", frame)
                 con.execute(f"insert into resolution.{name} by name select * from frame")
                 con.unregister("frame")

@@ -168,3 +168,59 @@ def test_odd_records_get_their_own_key_and_never_crash():
     assert clusters.loc[odd, "cluster_id"].nunique() == len(odd)
     assert (clusters.loc[odd, "link_rule"] == "no_match_own_record").all()
     assert result.stats["records_without_name"] == 2
+
+
+def test_incremental_matching_agrees_with_a_full_rematch(warehouse_copy, tmp_path):
+    """A nightly run scores only pairs involving new or changed records with the stored
+    model; on the same changes a full re-match (training again) gives the same customers."""
+    warehouse, _ = warehouse_copy
+    no_decisions = tmp_path / "decisions.csv"
+    with duckdb.connect(str(warehouse)) as con:
+        anchor = con.execute(
+            "select * from intermediate.int_company_records where source_entity = 'erp_customers' "
+            "and street is not null order by record_key limit 1"
+        ).df()
+        twin = anchor.assign(
+            source_entity="crm_companies", source_system="crm", source_priority=2, record_key="NEW-1",
+            company_name=anchor["company_name"].str.replace(r"\s+\S+$", "", regex=True) + "x", debtor_no=None, vat_id=None,
+        )
+        con.register("added", twin)
+        con.execute("insert into intermediate.int_company_records by name select * from added")
+        # a CRM record renamed and moved: it must leave its customer
+        moved = con.execute(
+            """select r.record_key from intermediate.int_company_records r
+               join resolution.record_customer_keys k on k.record_id = r.source_entity || '|' || r.record_key
+               where r.source_entity = 'crm_companies' and k.customer_key in (
+                   select customer_key from resolution.record_customer_keys group by 1 having count(*) >= 3)
+               order by r.record_key limit 1"""
+        ).fetchone()[0]
+        con.execute(
+            "update intermediate.int_company_records set company_name = 'Zyxwvut Quantenoptik GmbH', "
+            "street = 'Neuer Weg 1', postcode = '99999', city = 'Nirgendwo', email_domain = null, phone = null, "
+            "vat_id = null, debtor_no = null where source_entity = 'crm_companies' and record_key = ?", [moved]
+        )
+        con.execute(
+            "delete from intermediate.int_company_records where source_entity = 'excel_trade_fair' "
+            "and record_key in (select record_key from intermediate.int_company_records "
+            "where source_entity = 'excel_trade_fair' order by record_key limit 2)"
+        )
+        records = con.execute("select count(*) from intermediate.int_company_records").fetchone()[0]
+    full_copy = tmp_path / "full" / "warehouse.duckdb"
+    full_copy.parent.mkdir()
+    shutil.copy(warehouse, full_copy)
+
+    incremental = run_resolution(warehouse, run_id="incremental", decisions_path=no_decisions)
+    full = run_resolution(full_copy, run_id="full", decisions_path=no_decisions, full_rematch=True)
+
+    assert (incremental.matching_mode, full.matching_mode) == ("incremental", "full")
+    assert incremental.records_rescored == 2 and full.records_rescored == records  # the twin and the moved record
+    incremental_keys, full_keys = _keys(warehouse), _keys(full_copy)
+    assert len(incremental_keys) == records and incremental_keys == full_keys
+    assert incremental_keys["crm_companies|NEW-1"] == incremental_keys[f"erp_customers|{anchor.loc[0, 'record_key']}"]
+    moved_key = incremental_keys[f"crm_companies|{moved}"]
+    assert sum(key == moved_key for key in incremental_keys.values()) == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        logged = con.execute(
+            "select matching_mode, records_rescored from resolution.match_runs where run_id = 'incremental'"
+        ).fetchone()
+    assert logged == ("incremental", 2)
