@@ -22,7 +22,7 @@ class InboxScan:
     changed_entities: list[str]  # entities with a new, changed or removed file, sorted
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -55,7 +55,7 @@ def scan_inbox(sources_dir: Path, registry: Registry, previous: FileStates) -> I
             if before and before[0] == stat.st_mtime_ns and before[1] == stat.st_size:
                 state = before
             else:
-                state = [stat.st_mtime_ns, stat.st_size, _sha256(path)]
+                state = [stat.st_mtime_ns, stat.st_size, file_sha256(path)]
             files[relative] = state
             seen.add(relative)
             if before is None or before[2] != state[2]:

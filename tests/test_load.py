@@ -142,3 +142,36 @@ def test_schema_drift_is_reported_and_a_new_column_still_loads(tmp_path, registr
             "select _extra_columns from raw.excel_field_sales where _source_row = 5"
         ).fetchone()[0]
     assert "Maschinenbau" in extra and "12.500,00" in extra  # nothing lost
+
+
+def test_unchanged_files_are_not_read_again_and_keep_their_verdict(tmp_path, registry, field_sales_rows):
+    sources = tmp_path / "sources"
+    path = write_workbook(sources / "excel" / "Aussendienst_Nord.xlsx", field_sales_rows)
+    warehouse = tmp_path / "wh.duckdb"
+
+    def load(load_id: str, **options):
+        return load_entity("excel_field_sales", warehouse=warehouse, sources_dir=sources, registry=registry,
+                           load_id=load_id, **options)
+
+    first = load("load1")
+    path.touch()  # saved again without a change: same content, same fingerprint
+    second = load("load2")
+    assert (first.mode, second.mode) == ("full", "unchanged")
+    assert "load1" in second.mode_reason
+    # the same counts as the load it repeats, so the contract check gives the same verdict
+    assert (second.rows_read, second.rows_accepted, second.rows_quarantined, second.rows_warned) == (3, 2, 1, 1)
+    assert set(second.rule_counts["rule"]) == {"required", "email_format"}
+    assert second.source_updated_at is not None
+    with duckdb.connect(str(warehouse)) as con:
+        assert con.execute("select load_id from meta.load_log").fetchall() == [("load1",)]  # nothing read, nothing logged
+        assert con.execute("select source_row from quarantine.excel_field_sales_open").fetchall() == [(7,)]
+
+    assert load("load3", full_refresh=True).mode == "full"  # asked for: read anyway
+    field_sales_rows[6][0] = "Berliner Armaturen GmbH"
+    write_workbook(path, field_sales_rows)
+    changed = load("load4")
+    assert (changed.mode, changed.rows_accepted, changed.rows_quarantined) == ("full", 3, 0)
+    with duckdb.connect(str(warehouse)) as con:
+        assert [r[0] for r in con.execute("select load_id from meta.load_log order by started_at").fetchall()] == [
+            "load1", "load3", "load4"]
+        assert con.execute("select count(*) from raw.excel_field_sales").fetchone()[0] == 3
