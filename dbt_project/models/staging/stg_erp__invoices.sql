@@ -1,7 +1,17 @@
 -- ERP invoices ('INV') and credit notes ('CRN'). net_amount is positive in the source;
 -- signed_amount carries the sign (credit notes negative).
+{{ config(
+    materialized='incremental',
+    unique_key='_record_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_rows_gone_from(source('erp', 'erp_invoices')) }}",
+) }}
+
+-- incremental: see macros/incremental.sql
 with source as (
     select * from {{ source('erp', 'erp_invoices') }}
+    {{ rows_loaded_since_last_build() }}
 ),
 
 typed as (

@@ -1,7 +1,17 @@
 -- ERP sales order lines: quantity, list price and discount; line values computed here.
 -- discount_pct is a percentage (5 = 5 %); net line value = quantity * unit_price * (1 - discount_pct / 100).
+{{ config(
+    materialized='incremental',
+    unique_key='_record_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_rows_gone_from(source('erp', 'erp_order_lines')) }}",
+) }}
+
+-- incremental: see macros/incremental.sql
 with source as (
     select * from {{ source('erp', 'erp_order_lines') }}
+    {{ rows_loaded_since_last_build() }}
 ),
 
 typed as (
