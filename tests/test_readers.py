@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import sqlite3
 
+import duckdb
 import pytest
 
 from sources.errors import SourceError
@@ -124,3 +125,31 @@ def test_sql_reader_and_missing_table(tmp_path, registry):
     assert extract.frame.loc[0, "_record_key"] == "P1"
     with pytest.raises(SourceError, match="table not found.*customer_master.*team:finance"):
         read_sql(registry.entities["erp_customers"], f"sqlite:///{db}")
+
+
+def test_a_large_csv_loads_in_chunks_like_in_one_piece(tmp_path, registry, monkeypatch):
+    """Big exports are validated and written chunk by chunk; the load is the same as in one
+    piece: rows and row numbers kept, a key repeated in a later chunk still quarantined,
+    a cp1252 character far into the file still decoded."""
+    from sources import readers
+    from sources.load import load_entity
+
+    csv_extract = readers._csv_extract
+
+    sources = tmp_path / "sources"
+    (sources / "crm").mkdir(parents=True)
+    rows = [f"{i},Firma {i} GmbH,Berlin" for i in range(1, 8)] + ["3,Firma 3 GmbH,Berlin", "9,Müller GmbH,Köln"]
+    (sources / "crm" / "companies.csv").write_bytes(("Record ID,Company name,City\n" + "\n".join(rows) + "\n").encode("cp1252"))
+    chunks = list(readers.iter_csv(registry.entities["crm_companies"], sources / "crm" / "companies.csv", chunk_rows=4))
+    assert [len(c.frame) for c in chunks] == [4, 4, 1]
+    assert list(chunks[2].frame["_source_row"]) == [10]
+
+    monkeypatch.setattr(readers, "CSV_CHUNK_ROWS", 4)
+    seen_chunks = []
+    monkeypatch.setattr(readers, "_csv_extract", lambda *args: seen_chunks.append(len(args[2])) or csv_extract(*args))
+    report = load_entity("crm_companies", warehouse=tmp_path / "wh.duckdb", sources_dir=sources, registry=registry)
+    assert seen_chunks == [4, 4, 1]
+    assert (report.rows_read, report.rows_accepted, report.rows_quarantined) == (9, 8, 1)
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        assert con.execute("select source_row, rules from quarantine.crm_companies").fetchall() == [(9, "unique_key")]
+        assert con.execute("select city from raw.crm_companies where company_id = '9'").fetchone() == ("Köln",)
