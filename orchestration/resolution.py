@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
+from pydantic import Field
 
 from .settings import Settings
 
@@ -20,6 +21,16 @@ REVIEW_ROWS = 25
 
 def _markdown(frame: "pd.DataFrame") -> str:
     return frame.to_markdown(index=False) if len(frame) else "None."
+
+
+class ResolutionConfig(dg.Config):
+    """Run config of the entity-resolution step."""
+
+    full_rematch: bool = Field(
+        default=False,
+        description="Train the Splink model again and score every pair, even when few records changed "
+        "(otherwise done every full_rematch_days, see resolution/config.yaml).",
+    )
 
 
 def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
@@ -64,7 +75,7 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
         ],
         pool="duckdb_warehouse",
     )
-    def entity_resolution(context: dg.AssetExecutionContext):
+    def entity_resolution(context: dg.AssetExecutionContext, config: ResolutionConfig):
         # step-time imports (pandas, DuckDB, Splink), see orchestration/extract.py
         from resolution.normalise import config
         from resolution.pipeline import DECISIONS_PATH, run_resolution
@@ -76,6 +87,7 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
             run_id=context.run.run_id[:12],
             truth_path=truth if truth.exists() else None,
             decisions_path=Path(DECISIONS_PATH),
+            full_rematch=config.full_rematch,
         )
         review = report.review_pairs.head(REVIEW_ROWS)[
             ["record_id_l", "name_l", "postcode_l", "record_id_r", "name_r", "postcode_r", "match_probability"]
@@ -88,6 +100,8 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
             "link_rules": dg.MetadataValue.json(report.link_rules),
             "key_events": dg.MetadataValue.json(report.key_events),
             "records_without_name": report.records_without_name,
+            "matching_mode": f"{report.matching_mode}: {report.matching_reason}",
+            "records_rescored": report.records_rescored,
             "person_records": report.person_records,
             "persons": report.persons,
             "review_pairs": len(report.review_pairs),

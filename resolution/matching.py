@@ -7,10 +7,15 @@ Input: one row per company-bearing source record with the columns in INPUT_COLUM
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -129,6 +134,15 @@ def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def splink_db_api() -> DuckDBAPI:
+    """Splink's DuckDB, with a memory limit: beyond it DuckDB spills to disk instead of
+    growing with the square of a blocking rule (resolution/config.yaml)."""
+    limit = n.config()["matching"]["duckdb_memory_limit"]
+    spill = Path(tempfile.gettempdir()) / "smartdata-splink"
+    connection = duckdb.connect(config={"memory_limit": limit, "temp_directory": str(spill)})
+    return DuckDBAPI(connection)
+
+
 def _same_domain_pairs(features: pd.DataFrame) -> pd.DataFrame:
     return query(
         "select l.record_id as record_id_l, r.record_id as record_id_r from f l join f r "
@@ -201,7 +215,7 @@ def splink_pairs(
     """Scored candidate pairs from a Splink model trained without ground truth: u by random
     sampling; m from pairs the data itself vouches for (deterministic rules, shared company
     domain), refined by EM where EM converges."""
-    db_api = DuckDBAPI()
+    db_api = splink_db_api()
     table = db_api.register(features, dataset_display_name="company_records")
     linker = Linker(table, _settings(config["blocking_rules"]), log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(
@@ -257,9 +271,6 @@ class MatchPlan:
 
 def settings_fingerprint(config: dict[str, Any]) -> str:
     """Changing normalisation or matching settings invalidates stored features and scores."""
-    import hashlib
-    import json
-
     return hashlib.sha256(json.dumps([n.config(), config], sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -319,7 +330,7 @@ def score_changed_pairs(
         " and ".join(f'l."{c}" = r."{c}"' for c in columns) + " and (l.is_changed or r.is_changed)"
         for columns in blocking_rules
     ]}
-    db_api = DuckDBAPI()
+    db_api = splink_db_api()
     linker = Linker(db_api.register(frame, dataset_display_name="company_records"), model, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     return predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
@@ -393,7 +404,7 @@ def resolve(
     pairs = pairs.drop(columns=["decision"]).reset_index(drop=True)
 
     edges = pairs[pairs["match_probability"] >= config["match_threshold"]]
-    db_api = DuckDBAPI()
+    db_api = splink_db_api()
     clustered = cluster_pairwise_predictions_at_threshold(
         nodes=features[["record_id"]],
         edges=edges[["record_id_l", "record_id_r"]],

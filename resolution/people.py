@@ -9,12 +9,12 @@ initial, or missing)."""
 from __future__ import annotations
 
 import pandas as pd
-from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from . import normalise as n
 from .frames import per_distinct_value, query
 from .keys import KeyAssignment, assign_customer_keys
+from .matching import splink_db_api
 
 PERSON_PREFIX = "PERS-"
 
@@ -60,7 +60,7 @@ def resolve_people(
     clustered = cluster_pairwise_predictions_at_threshold(
         nodes=frame[["record_id"]],
         edges=pairs[["record_id_l", "record_id_r"]],
-        db_api=DuckDBAPI(),
+        db_api=splink_db_api(),
         node_id_column_name="record_id",
     ).as_pandas_dataframe()[["record_id", "cluster_id"]]
     previous_map = previous.rename(columns={"person_key": "customer_key"}) if previous is not None else None
