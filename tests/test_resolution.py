@@ -79,21 +79,28 @@ def _keys(warehouse) -> dict[str, str]:
         return dict(con.execute("select record_id, customer_key from resolution.record_customer_keys").fetchall())
 
 
+def _erp_customer_and_crm_twin(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An ERP customer with an address and a new CRM record of it: name with a typo and
+    without legal form, no debtor number or VAT ID."""
+    anchor = con.execute(
+        "select * from intermediate.int_company_records where source_entity = 'erp_customers' "
+        "and street is not null order by record_key limit 1"
+    ).df()
+    twin = anchor.assign(
+        source_entity="crm_companies", source_system="crm", source_priority=2, record_key="NEW-1",
+        company_name=anchor["company_name"].str.replace(r"\s+\S+$", "", regex=True) + "x",
+        debtor_no=None, vat_id=None,
+    )
+    return anchor, twin
+
+
 def test_keys_are_stable_when_records_are_added(warehouse_copy, tmp_path):
     warehouse, settings = warehouse_copy
     no_decisions = tmp_path / "decisions.csv"
     before = _keys(warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        anchor = con.execute(
-            "select * from intermediate.int_company_records where source_entity = 'erp_customers' "
-            "and street is not null order by record_key limit 1"
-        ).df()
         # tonight the CRM has a new record of that customer (typo, no legal form) and a new company
-        twin = anchor.assign(
-            source_entity="crm_companies", source_system="crm", source_priority=2, record_key="NEW-1",
-            company_name=anchor["company_name"].str.replace(r"\s+\S+$", "", regex=True) + "x",
-            debtor_no=None, vat_id=None,
-        )
+        anchor, twin = _erp_customer_and_crm_twin(con)
         newcomer = anchor.assign(
             source_entity="crm_companies", source_system="crm", source_priority=2, record_key="NEW-2",
             company_name="Zyxwvut Quantenoptik GmbH", street="Neuer Weg 1", postcode="99999",
@@ -176,14 +183,7 @@ def test_incremental_matching_agrees_with_a_full_rematch(warehouse_copy, tmp_pat
     warehouse, _ = warehouse_copy
     no_decisions = tmp_path / "decisions.csv"
     with duckdb.connect(str(warehouse)) as con:
-        anchor = con.execute(
-            "select * from intermediate.int_company_records where source_entity = 'erp_customers' "
-            "and street is not null order by record_key limit 1"
-        ).df()
-        twin = anchor.assign(
-            source_entity="crm_companies", source_system="crm", source_priority=2, record_key="NEW-1",
-            company_name=anchor["company_name"].str.replace(r"\s+\S+$", "", regex=True) + "x", debtor_no=None, vat_id=None,
-        )
+        anchor, twin = _erp_customer_and_crm_twin(con)
         con.register("added", twin)
         con.execute("insert into intermediate.int_company_records by name select * from added")
         # a CRM record renamed and moved: it must leave its customer
