@@ -158,8 +158,11 @@ def refresh(
             started = time.perf_counter()
             report = load_entity(name, warehouse=warehouse, sources_dir=sources, registry=registry,
                                  load_id=run_id)
-            per_entity[name] = {"seconds": round(time.perf_counter() - started, 2), "rows_read": report.rows_read,
-                                "rows_quarantined": report.rows_quarantined, "mode": report.mode}
+            # an unchanged file source is not read: its report repeats the last load's counts
+            read = report.mode != "unchanged"
+            per_entity[name] = {"seconds": round(time.perf_counter() - started, 2),
+                                "rows_read": report.rows_read if read else 0,
+                                "rows_quarantined": report.rows_quarantined if read else 0, "mode": report.mode}
         return sum(e["rows_read"] for e in per_entity.values()), {"entities": per_entity}
 
     def dbt_stage(selection: list[str]) -> Callable[[], tuple[int, dict[str, object]]]:
@@ -173,6 +176,8 @@ def refresh(
         return report.records + report.person_records, {
             "company_records": report.records, "customers": report.customers,
             "person_records": report.person_records, "persons": report.persons,
+            "matching_mode": report.matching_mode, "matching_reason": report.matching_reason,
+            "records_rescored": report.records_rescored,
             "splink": report.splink_score.as_dict() if report.splink_score else None,
             "person_matching": report.person_score.as_dict() if report.person_score else None,
         }

@@ -77,10 +77,10 @@ def build_resolution_assets(settings: Settings) -> dg.AssetsDefinition:
     )
     def entity_resolution(context: dg.AssetExecutionContext, config: ResolutionConfig):
         # step-time imports (pandas, DuckDB, Splink), see orchestration/extract.py
-        from resolution.normalise import config
+        from resolution.normalise import config as resolution_settings
         from resolution.pipeline import DECISIONS_PATH, run_resolution
 
-        thresholds = config()["matching"]
+        thresholds = resolution_settings()["matching"]
         truth = settings.sources_dir / "_truth" / "records.csv"
         report = run_resolution(
             settings.warehouse,

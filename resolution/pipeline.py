@@ -31,7 +31,7 @@ import pandas as pd
 from .evaluate import PairwiseScore, pairwise_scores
 from .golden import golden_records
 from .keys import assign_customer_keys
-from .matching import Decision, MatchState, exact_baseline, resolve
+from .matching import INPUT_COLUMNS, Decision, MatchState, exact_baseline, resolve
 from .normalise import config
 from .people import resolve_people
 
@@ -163,25 +163,32 @@ def run_resolution(
 ) -> ResolutionReport:
     """full_rematch: train and score every pair even when the stored model could be reused."""
     settings = config()["matching"]
+    # Matching reads only its input columns; the other attributes (golden records) and the
+    # people are read after Splink is done, so the largest frames are never alive together.
+    matching_columns = ", ".join(f'"{c}"' for c in INPUT_COLUMNS)
     with duckdb.connect(str(warehouse)) as con:
-        records = con.execute(f"select * from {RECORDS_TABLE}").df()
+        matching_records = con.execute(f"select {matching_columns} from {RECORDS_TABLE}").df()
         previous = (
             con.execute("select record_id, customer_key from resolution.customer_key_map").df()
             if _table_exists(con, "resolution", "customer_key_map")
             else None
         )
+        previous_state = read_match_state(con) if not full_rematch else None
+    result = resolve(matching_records, decisions=read_decisions(decisions_path), previous=previous_state)
+    del matching_records, previous_state
+    keys = assign_customer_keys(result.clusters, previous)
+    clusters = result.clusters.merge(keys.record_keys, on="record_id")
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        records = con.execute(f"select * from {RECORDS_TABLE}").df()
         people = con.execute(f"select * from {PEOPLE_TABLE}").df()
         previous_people = (
             con.execute("select record_id, person_key from resolution.person_key_map").df()
             if _table_exists(con, "resolution", "person_key_map")
             else None
         )
-        previous_state = read_match_state(con) if not full_rematch else None
-    result = resolve(records, decisions=read_decisions(decisions_path), previous=previous_state)
-    keys = assign_customer_keys(result.clusters, previous)
-    clusters = result.clusters.merge(keys.record_keys, on="record_id")
-
     persons, person_keys = resolve_people(people, clusters[["record_id", "customer_key"]], previous_people)
+    del people
     keyed_records = records.assign(record_id=records["source_entity"] + "|" + records["record_key"].astype(str)).merge(
         clusters[["record_id", "customer_key"]], on="record_id"
     )

@@ -39,6 +39,15 @@ def test_refresh_benchmark_writes_every_stage(tmp_path):
     lines = incremental["extract"]["detail"]["entities"]["erp_order_lines"]["rows_read"]
     assert lines == result["changed_rows"]["erp.sales_order_line"]  # only the changed lines read again
     assert full["entity_resolution"]["detail"]["splink"]["f1"] > 0.9
+    # the workbooks and the web-shop export did not change: not read again
+    assert {modes[e] for e in modes if e.startswith(("excel_", "webshop_"))} == {"unchanged"}
+    for stem in ("companies", "contacts", "deals", "leads", "activities"):  # a CRM file with a change is read whole
+        assert modes[f"crm_{stem}"] == ("full" if result["changed_rows"][f"crm.{stem}"] else "unchanged"), stem
+    # the change dates are no matching inputs: nothing to score again, the stored model is reused
+    assert full["entity_resolution"]["detail"]["matching_mode"] == "full"
+    assert incremental["entity_resolution"]["detail"]["matching_mode"] == "incremental"
+    assert incremental["entity_resolution"]["detail"]["records_rescored"] == 0
+    assert incremental["entity_resolution"]["detail"]["customers"] == full["entity_resolution"]["detail"]["customers"]
 
     comparisons = result["comparisons"]
     assert comparisons["excel_calamine_vs_pandas_openpyxl"]["workbooks"] >= 5
