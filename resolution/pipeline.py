@@ -146,7 +146,9 @@ def write_match_state(con: duckdb.DuckDBPyConnection, state: MatchState | None) 
         return
     for table, frame in (("match_state_features", state.features), ("match_state_pairs", state.pairs)):
         con.register("frame", frame)
-        con.execute(f"create table resolution.{table} as select * from frame")
+        # tokens are derived again from name_norm when the state is read
+        con.execute(f"create table resolution.{table} as select * exclude (name_tokens, name_first_token) from frame"
+                    if "name_tokens" in frame else f"create table resolution.{table} as select * from frame")
         con.unregister("frame")
     con.execute("create table resolution.match_state_model (model_json varchar, trained_at timestamp, settings_fingerprint varchar)")
     con.execute("insert into resolution.match_state_model values (?, ?, ?)",

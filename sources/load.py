@@ -26,7 +26,9 @@ from quality.validate import RULES_PATH, ValidationResult, load_rules, sample_fa
 from .errors import SourceError
 from .inbox import FILE_KINDS, file_sha256
 from .readers import iter_entity
-from .registry import Registry, SourceEntity, default_sources_dir, default_warehouse_path, load_registry
+from .registry import (
+    Registry, SourceEntity, default_sources_dir, default_warehouse_path, load_registry, warehouse_memory_limit,
+)
 
 QUARANTINE_COLUMNS = """
     load_id varchar, loaded_at timestamp, record_key varchar, source_file varchar,
@@ -475,7 +477,9 @@ def load_entity(
     started_at = dt.datetime.now()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with duckdb.connect(str(warehouse)) as connection:
+        # the load is staged in the transaction: past the limit DuckDB spills instead of
+        # holding ten million order lines in memory (L benchmark: 7.2 GB without it)
+        with duckdb.connect(str(warehouse), config={"memory_limit": warehouse_memory_limit()}) as connection:
             ensure_meta(connection)
             fingerprint = source_fingerprint(registry, entity, sources_dir)
             if fingerprint is not None and not full_refresh:

@@ -161,3 +161,12 @@ def default_sources_dir() -> Path:
 
 def default_warehouse_path() -> Path:
     return Path(os.environ.get("SMARTDATA_WAREHOUSE", PROJECT_ROOT / "data" / "warehouse.duckdb"))
+
+
+# DuckDB's own default is 80% of the machine's memory. Beyond this limit the warehouse
+# connections that stage big loads (and dbt, via the profile) spill to <warehouse>.tmp.
+DEFAULT_WAREHOUSE_MEMORY_LIMIT = "3GB"
+
+
+def warehouse_memory_limit() -> str:
+    return os.environ.get("SMARTDATA_DUCKDB_MEMORY_LIMIT", DEFAULT_WAREHOUSE_MEMORY_LIMIT)
