@@ -203,17 +203,23 @@ def _quarantine_rows(result: ValidationResult, load_id: str, loaded_at: dt.datet
     )
 
 
-def _quarantine_repeated_keys(result: ValidationResult, seen: set[str]) -> ValidationResult:
+def _quarantine_repeated_keys(result: ValidationResult, writer: "_LoadWriter") -> ValidationResult:
     """A key already loaded from an earlier chunk of the same read breaks unique_key too
-    (the contract sees one chunk at a time)."""
-    if not len(result.accepted):
+    (the contract sees one chunk at a time). The earlier keys are looked up in the staged
+    rows in DuckDB: a Python set of ten million keys pinned most of the memory every chunk
+    had used (L: 7 GB for the ERP order lines)."""
+    if not len(result.accepted) or not writer.staged:
         return result
     keys = result.accepted["_record_key"].astype(str)
-    # membership per key, not isin(seen): isin copies the whole growing set on every chunk
-    repeated = pd.Series([key in seen for key in keys], index=keys.index, dtype=bool)
-    seen.update(keys[~repeated])
-    if not repeated.any():
+    con = writer.connection
+    con.register("chunk_keys", pd.DataFrame({"key": keys.to_numpy()}))
+    loaded = {row[0] for row in con.execute(
+        f"select distinct key from chunk_keys where key in (select _record_key from {writer.accepted_table})"
+    ).fetchall()}
+    con.unregister("chunk_keys")
+    if not loaded:
         return result
+    repeated = keys.isin(loaded)
     rule = load_rules()["unique_key"]
     moved = result.accepted[repeated].copy()
     moved["_rules"] = rule.name
@@ -331,9 +337,11 @@ def plan_extract(
 
 
 class _LoadWriter:
-    """Writes one load chunk by chunk inside the caller's transaction: accepted rows to a
-    temporary stage, quarantined rows straight to quarantine.<entity>; `finish` replaces or
-    merges raw.<entity> and writes the bookkeeping."""
+    """Stages one load chunk by chunk in scratch tables meta._stage_<entity>_* (committed as
+    they go: rows appended inside an open transaction stay in memory, 7 GB for the L
+    benchmark's ten million order lines). Raw, quarantine and meta change only in the
+    caller's final transaction (write_raw, write_quarantine); the stage is dropped after
+    success or failure."""
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, entity: SourceEntity, load_id: str) -> None:
         self.connection, self.entity, self.load_id = connection, entity, load_id
@@ -344,10 +352,22 @@ class _LoadWriter:
         self.preview: pd.DataFrame | None = None
         self.completeness: list[pd.DataFrame] = []
         self.staged = False
-        connection.execute("drop table if exists _stage_accepted")
-        connection.execute("drop table if exists _stage_keys")
-        connection.execute("create temp table _stage_keys (_record_key varchar)")
-        connection.execute(f'create table if not exists quarantine."{entity.name}" ({QUARANTINE_COLUMNS})')
+        stage = f"_stage_{entity.name}"
+        self.accepted_table = f'meta."{stage}_accepted"'
+        self.keys_table = f'meta."{stage}_keys"'
+        self.quarantine_table = f'meta."{stage}_quarantine"'
+        self.drop_stage()
+        connection.execute(f"create table {self.keys_table} (_record_key varchar)")
+        connection.execute(f"create table {self.quarantine_table} ({QUARANTINE_COLUMNS})")
+
+    def drop_stage(self) -> None:
+        for table in (self.accepted_table, self.keys_table, self.quarantine_table):
+            self.connection.execute(f"drop table if exists {table}")
+
+    def write_quarantine(self) -> None:
+        """Inside the load transaction: this load's rejected rows join quarantine.<entity>."""
+        self.connection.execute(f'create table if not exists quarantine."{self.entity.name}" ({QUARANTINE_COLUMNS})')
+        self.connection.execute(f'insert into quarantine."{self.entity.name}" select * from {self.quarantine_table}')
 
     def add(self, result: ValidationResult) -> None:
         accepted = result.accepted.copy()
@@ -356,21 +376,21 @@ class _LoadWriter:
         con = self.connection
         con.register("accepted_frame", accepted)
         if self.staged:
-            con.execute(f"insert into _stage_accepted by name select {_sql_select(accepted)} from accepted_frame")
+            con.execute(f"insert into {self.accepted_table} by name select {_sql_select(accepted)} from accepted_frame")
         else:
-            con.execute(f"create temp table _stage_accepted as select {_sql_select(accepted)} from accepted_frame")
+            con.execute(f"create table {self.accepted_table} as select {_sql_select(accepted)} from accepted_frame")
             self.staged = True
         con.unregister("accepted_frame")
         keys = pd.DataFrame({"_record_key": pd.concat(
             [result.accepted.get("_record_key", pd.Series(dtype=object)),
              result.quarantined.get("_record_key", pd.Series(dtype=object))]).astype(str)})
         con.register("keys_frame", keys)
-        con.execute("insert into _stage_keys select _record_key from keys_frame")
+        con.execute(f"insert into {self.keys_table} select _record_key from keys_frame")
         con.unregister("keys_frame")
         quarantine_rows = _quarantine_rows(result, self.load_id, self.loaded_at)
         if len(quarantine_rows):
             con.register("quarantine_frame", quarantine_rows)
-            con.execute(f'insert into quarantine."{self.entity.name}" select * from quarantine_frame')
+            con.execute(f"insert into {self.quarantine_table} select * from quarantine_frame")
             con.unregister("quarantine_frame")
         self.completeness.append(field_completeness(result.accepted, self.entity))
         if len(result.quarantined):
@@ -411,19 +431,19 @@ class _LoadWriter:
         if not _table_exists(con, "raw", self.entity.name):
             return {}
         raw_columns = {r[0] for r in con.execute(f"select column_name from (describe {raw})").fetchall()}
-        stage_columns = [r[0] for r in con.execute("select column_name from (describe _stage_accepted)").fetchall()]
+        stage_columns = [r[0] for r in con.execute(f"select column_name from (describe {self.accepted_table})").fetchall()]
         data = [c for c in stage_columns if c in raw_columns and c not in ("_load_id", "_loaded_at")]
         differs = " or ".join(
             f'cast(s."{c}" as varchar) is distinct from cast(r."{c}" as varchar)' for c in data
         ) or "false"
         deleted = con.execute(
-            f"select count(*) from {raw} where _record_key not in (select _record_key from _stage_keys)"
+            f"select count(*) from {raw} where _record_key not in (select _record_key from {self.keys_table})"
         ).fetchone()[0]
         changed = con.execute(
-            f"select count(*) from _stage_accepted s join {raw} r using (_record_key) where {differs}"
+            f"select count(*) from {self.accepted_table} s join {raw} r using (_record_key) where {differs}"
         ).fetchone()[0]
         new = con.execute(
-            f"select count(*) from _stage_accepted where _record_key not in (select _record_key from {raw})"
+            f"select count(*) from {self.accepted_table} where _record_key not in (select _record_key from {raw})"
         ).fetchone()[0]
         return {"rows_deleted": int(deleted), "rows_changed": int(changed), "rows_new": int(new)}
 
@@ -433,13 +453,20 @@ class _LoadWriter:
             return
         if mode == "incremental" and _table_exists(con, "raw", self.entity.name):
             raw_columns = {r[0] for r in con.execute(f"select column_name from (describe {raw})").fetchall()}
-            for name, type_ in con.execute("select column_name, column_type from (describe _stage_accepted)").fetchall():
+            for name, type_ in con.execute(f"select column_name, column_type from (describe {self.accepted_table})").fetchall():
                 if name not in raw_columns:  # a new source column: keep it (schema_drift names it)
                     con.execute(f'alter table {raw} add column "{name}" {type_}')
-            con.execute(f"delete from {raw} where _record_key in (select _record_key from _stage_keys)")
-            con.execute(f"insert into {raw} by name select * from _stage_accepted")
+            con.execute(f"delete from {raw} where _record_key in (select _record_key from {self.keys_table})")
+            con.execute(f"insert into {raw} by name select * from {self.accepted_table}")
         else:
-            con.execute(f"create or replace table {raw} as select * from _stage_accepted")
+            con.execute(f"create or replace table {raw} as select * from {self.accepted_table}")
+
+
+def _rollback_if_open(connection: duckdb.DuckDBPyConnection) -> None:
+    try:
+        connection.execute("rollback")
+    except duckdb.TransactionException:
+        pass  # the failure came while staging, before the load transaction began
 
 
 def record_failure(
@@ -494,10 +521,8 @@ def load_entity(
             plan = plan_extract(connection, registry, entity, full_refresh, started_at)
             before = previous_headers(connection, entity.name)
             previous_watermark = plan.since
-            connection.execute("begin transaction")
+            writer = _LoadWriter(connection, entity, load_id)
             try:
-                writer = _LoadWriter(connection, entity, load_id)
-                seen: set[str] = set()
                 locations: list[str] = []
                 headers: dict[str, list[str]] = {}
                 skipped: dict[str, int] = {}
@@ -510,7 +535,7 @@ def load_entity(
                             "does not match its contract: " + "; ".join(result.schema_problems),
                             entity=entity.name, owner=entity.owner_label, location="; ".join(extract.locations),
                         )
-                    writer.add(_quarantine_repeated_keys(result, seen))
+                    writer.add(_quarantine_repeated_keys(result, writer))
                     locations += [loc for loc in extract.locations if loc not in locations]
                     headers.update(extract.headers)
                     unknown.update(extract.unknown_columns)
@@ -521,8 +546,10 @@ def load_entity(
                         updated_at = max(filter(None, [updated_at, extract.source_updated_at]))
                     newest = _later(newest, extract.newest_change)
                     requests = extract.requests if extract.requests is not None else requests
+                connection.execute("begin transaction")
                 reconciliation = writer.reconcile() if plan.mode == "full" and plan.tracks_watermark else {}
                 writer.write_raw(plan.mode)
+                writer.write_quarantine()
                 header_rows = [
                     (load_id, entity.name, source_file, position, header)
                     for source_file, columns in headers.items()
@@ -563,12 +590,12 @@ def load_entity(
                 )
                 if _table_exists(connection, "raw", entity.name):
                     connection.execute(open_quarantine_view(entity.name))
-                connection.execute("drop table if exists _stage_accepted")
-                connection.execute("drop table if exists _stage_keys")
                 connection.execute("commit")
             except BaseException:
-                connection.execute("rollback")
+                _rollback_if_open(connection)
                 raise
+            finally:
+                writer.drop_stage()
     except SourceError as exc:
         record_failure(warehouse, entity, system.name, load_id, started_at, str(exc))
         raise

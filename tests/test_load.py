@@ -83,6 +83,8 @@ def test_failed_load_keeps_previous_raw_table(tmp_path, registry, field_sales_ro
             "select status, message from meta.load_log order by started_at desc limit 1"
         ).fetchone()
         assert status == "failed" and "team:field-sales" in message
+        # the load's scratch tables are gone after a failure too
+        assert con.execute("select count(*) from duckdb_tables() where table_name like '\\_stage\\_%' escape '\\'").fetchone()[0] == 0
 
 
 def test_unique_key_quarantines_repeats_only():
