@@ -137,7 +137,9 @@ def deterministic_pairs(features: pd.DataFrame) -> pd.DataFrame:
 
 def splink_db_api() -> DuckDBAPI:
     """Splink's DuckDB, with a memory limit: beyond it DuckDB spills to disk instead of
-    growing with the square of a blocking rule (resolution/config.yaml)."""
+    growing with the square of a blocking rule (resolution/config.yaml). Callers close it
+    as soon as the results are in pandas: its tables otherwise stay in memory until garbage
+    collection, under everything that follows (0.7 GB at M)."""
     limit = n.config()["matching"]["duckdb_memory_limit"]
     spill = Path(tempfile.gettempdir()) / "smartdata-splink"
     connection = duckdb.connect(config={"memory_limit": limit, "temp_directory": str(spill)})
@@ -247,6 +249,7 @@ def splink_pairs(
     linker = Linker(table, model, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
+    db_api.duckdb_con.close()  # see splink_db_api
     return pairs, model
 
 
@@ -334,7 +337,9 @@ def score_changed_pairs(
     db_api = splink_db_api()
     linker = Linker(db_api.register(frame, dataset_display_name="company_records"), model, log_level=logging.WARNING)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
-    return predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
+    pairs = predictions.as_pandas_dataframe()[["record_id_l", "record_id_r", "match_probability", "match_weight"]]
+    db_api.duckdb_con.close()  # see splink_db_api
+    return pairs
 
 
 def floor_m_probabilities(model: dict[str, Any], floor: float) -> dict[str, Any]:
@@ -413,6 +418,7 @@ def resolve(
         db_api=db_api,
         node_id_column_name="record_id",
     ).as_pandas_dataframe()
+    db_api.duckdb_con.close()  # see splink_db_api
     clusters = features[["record_id", "source_entity", "record_key"]].merge(
         clustered[["record_id", "cluster_id"]], on="record_id", how="left"
     )

@@ -57,12 +57,14 @@ def resolve_people(
     """Every person record gets a stable person key and its customer key."""
     frame = prepare_people(people, company_keys)
     pairs = match_people(frame)
+    db_api = splink_db_api()
     clustered = cluster_pairwise_predictions_at_threshold(
         nodes=frame[["record_id"]],
         edges=pairs[["record_id_l", "record_id_r"]],
-        db_api=splink_db_api(),
+        db_api=db_api,
         node_id_column_name="record_id",
     ).as_pandas_dataframe()[["record_id", "cluster_id"]]
+    db_api.duckdb_con.close()  # see matching.splink_db_api
     previous_map = previous.rename(columns={"person_key": "customer_key"}) if previous is not None else None
     keys = assign_customer_keys(clustered, previous_map, prefix=PERSON_PREFIX)
     rules = pd.concat(
