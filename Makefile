@@ -1,7 +1,10 @@
 # Two commands for a fresh machine with python3 and pip:  make demo  |  make test
 SHELL := /bin/bash
 PYTHON ?= python3
-UV := $(shell command -v uv 2>/dev/null || echo $(PYTHON) -m uv)
+# uv from PATH, else from the user site, else bootstrapped into .tools/ (a venv, so that a
+# Debian python3 that refuses `pip install --user` (PEP 668) works too)
+UV_BOOTSTRAP := $(CURDIR)/.tools/bin/uv
+UV := $(shell command -v uv 2>/dev/null || ($(PYTHON) -m uv --version >/dev/null 2>&1 && echo $(PYTHON) -m uv) || echo $(UV_BOOTSTRAP))
 export UV_PYTHON_DOWNLOADS := never
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
@@ -27,7 +30,8 @@ test: setup  ## run the test suite
 setup: install manifest dagster-home
 
 install:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || test -x $(UV_BOOTSTRAP) \
+		|| ($(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv)
 	$(UV) sync --frozen
 
 # New sample data replaces every source wholesale: start the warehouse afresh, or incremental

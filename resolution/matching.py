@@ -71,7 +71,7 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
     frame = records[INPUT_COLUMNS].astype(object)
     frame = frame.where(frame.notna(), None)  # one copy at a time: 1.7 million records at L
     features = pd.DataFrame(index=frame.index)
-    features["record_id"] = frame["source_entity"] + "|" + frame["record_key"].astype(str)
+    features["record_id"] = record_ids(frame)
     features["source_entity"] = frame["source_entity"]
     features["record_key"] = frame["record_key"].astype(str)
     features["country"] = _cached(n.country, frame["country"]).fillna("DE")
@@ -94,6 +94,11 @@ def prepare_features(records: pd.DataFrame) -> pd.DataFrame:
     features["is_erp_master"] = frame["source_entity"].eq(ERP_MASTER)
     features["fingerprint"] = record_fingerprints(records)
     return with_name_tokens(features.reset_index(drop=True))
+
+
+def record_ids(records: pd.DataFrame) -> pd.Series:
+    """'<source_entity>|<record_key>': a record's id across sources (steward decisions use it too)."""
+    return records["source_entity"] + "|" + records["record_key"].astype(str)
 
 
 def with_name_tokens(features: pd.DataFrame) -> pd.DataFrame:
@@ -291,7 +296,7 @@ def plan_matching(
         return MatchPlan("full", "matching or normalisation settings changed")
     if now - previous.trained_at >= dt.timedelta(days=config["full_rematch_days"]):
         return MatchPlan("full", f"periodic full re-match (every {config['full_rematch_days']} days)")
-    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    ids = record_ids(records)
     current = pd.Series(record_fingerprints(records), index=ids.to_numpy())
     stored = previous.features.set_index("record_id")["fingerprint"]
     known = current.index.isin(stored.index)
@@ -309,7 +314,7 @@ def plan_matching(
 
 def incremental_features(records: pd.DataFrame, previous: MatchState, plan: MatchPlan) -> pd.DataFrame:
     """Stored features for unchanged records, fresh ones for new and changed records."""
-    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    ids = record_ids(records)
     fresh = prepare_features(records[ids.isin(plan.changed).to_numpy()]) if plan.changed else None
     kept = previous.features[~previous.features["record_id"].isin(plan.changed | plan.removed)]
     features = with_name_tokens(kept.drop(columns=["name_tokens", "name_first_token"], errors="ignore"))
@@ -370,7 +375,7 @@ def resolve(
     normalised and scored (see plan_matching)."""
     config = {**n.config()["matching"], **(config or {})}
     now = now or dt.datetime.now()
-    ids = records["source_entity"] + "|" + records["record_key"].astype(str)
+    ids = record_ids(records)
     if ids.duplicated().any():
         raise ValueError(f"record ids are not unique, e.g. {ids[ids.duplicated()].head(5).tolist()}")
     plan = plan_matching(records, previous, config, now) if len(records) >= 10 else MatchPlan("full", "too few records")

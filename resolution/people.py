@@ -14,7 +14,7 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 from . import normalise as n
 from .frames import per_distinct_value, query
 from .keys import KeyAssignment, assign_customer_keys
-from .matching import splink_db_api
+from .matching import record_ids, splink_db_api
 
 PERSON_PREFIX = "PERS-"
 
@@ -22,7 +22,7 @@ PERSON_PREFIX = "PERS-"
 def prepare_people(people: pd.DataFrame, company_keys: pd.DataFrame) -> pd.DataFrame:
     """people: int_person_records; company_keys: record_id, customer_key."""
     frame = people.copy()
-    frame["record_id"] = frame["source_entity"] + "|" + frame["record_key"].astype(str)
+    frame["record_id"] = record_ids(frame)
     frame = frame.merge(
         company_keys.rename(columns={"record_id": "company_record_id"}), on="company_record_id", how="left"
     )

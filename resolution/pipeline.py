@@ -31,7 +31,7 @@ import pandas as pd
 from .evaluate import PairwiseScore, pairwise_scores
 from .golden import golden_records
 from .keys import assign_customer_keys
-from .matching import INPUT_COLUMNS, Decision, MatchState, exact_baseline, resolve
+from .matching import INPUT_COLUMNS, Decision, MatchState, exact_baseline, record_ids, resolve
 from .normalise import config
 from .people import resolve_people
 
@@ -191,7 +191,7 @@ def run_resolution(
         )
     persons, person_keys = resolve_people(people, clusters[["record_id", "customer_key"]], previous_people)
     del people
-    keyed_records = records.assign(record_id=records["source_entity"] + "|" + records["record_key"].astype(str)).merge(
+    keyed_records = records.assign(record_id=record_ids(records)).merge(
         clusters[["record_id", "customer_key"]], on="record_id"
     )
     golden = golden_records(keyed_records)
